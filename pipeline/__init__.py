@@ -1,0 +1,1 @@
+"""speerpunt: the spearhead-clusters page as records, gettext catalogs and JSON exports."""

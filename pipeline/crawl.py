@@ -1,0 +1,117 @@
+"""Running the `clusters` spider in-process and turning what went wrong into one line.
+
+`scrapy crawl` exits 0 whatever happened; `speerpunt` runs the same spider
+through CrawlerProcess and reads the verdict CollectPipeline left behind.
+"""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import HtmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+SNAPSHOT_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": False,
+    "DOWNLOAD_DELAY": 0,
+    "HTTPCACHE_ENABLED": False,
+    "RETRY_ENABLED": False,
+}
+
+
+@dataclass
+class CrawlResult:
+    """What one crawl produced: records when it passed, else the reason it failed."""
+
+    records: list[dict] | None
+    failure: str | None
+    stats: dict = field(default_factory=dict)
+
+
+def describe_failure(failure, allowed_host: str) -> str:
+    """One line naming what went wrong with a request, and where."""
+    error = failure.value
+    url = failure.request.url if getattr(failure, "request", None) else "?"
+    if isinstance(error, HttpError):
+        response = error.response
+        line = f"HTTP {response.status} from {response.url}"
+        retries = response.request.meta.get("retry_times") if response.request else None
+        if retries:
+            line += f" (after {retries} retries)"
+        retry_after = response.headers.get("Retry-After")
+        if retry_after:
+            line += f"; the server asks to retry after {retry_after.decode('latin-1')}"
+        return line
+    if isinstance(error, IgnoreRequest):
+        reason = str(error)
+        if "robots.txt" in reason:
+            return f"robots.txt of {urlparse(url).netloc} forbids crawling {url}"
+        if "offsite" in reason:
+            return f"refused to leave {allowed_host}: redirected to {url}"
+        if "redirections" in reason:
+            return f"redirect loop: more than the allowed redirects from {url}"
+        return f"request to {url} ignored: {reason}"
+    if isinstance(error, DownloadConnectionRefusedError | ConnectionRefusedError):
+        return f"connection refused by {urlparse(url).netloc} for {url}"
+    if isinstance(error, DownloadTimeoutError | TimeoutError):
+        return f"timed out waiting for {url}"
+    if isinstance(error, CannotResolveHostError):
+        return f"cannot resolve the host of {url}"
+    if isinstance(error, DownloadCancelledError):
+        return f"download of {url} cancelled: {error}"
+    if isinstance(error, ResponseDataLossError):
+        return f"connection closed before the whole page arrived from {url}"
+    return f"{type(error).__name__} fetching {url}: {error}".strip()
+
+
+def page_problem(response) -> str | None:
+    """Why a 200 response is not a cluster page we can trust, or None."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    if not isinstance(response, HtmlResponse):
+        return f"{response.url} is not an HTML page (Content-Type: {content_type or 'none'})"
+    declared = response.encoding.lower().replace("_", "-")
+    if declared not in ("utf-8", "utf8") and _is_utf8_text(response.body):
+        return (f"{response.url} declares charset {response.encoding} "
+                f"but its bytes are UTF-8; refusing to publish mis-decoded text")
+    if "\ufffd" in response.text:
+        return f"{response.url} has bytes that are not valid {response.encoding}"
+    return None
+
+
+def _is_utf8_text(body: bytes) -> bool:
+    """Bytes that decode as UTF-8 and hold non-ASCII characters."""
+    try:
+        return not body.decode("utf-8").isascii()
+    except UnicodeDecodeError:
+        return False
+
+
+def run_crawl(url: str | None, settings: dict | None = None, verbose: bool = False) -> CrawlResult:
+    """Crawl one cluster page in this process; never publishes anything itself."""
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from spiders.clusters import ClustersSpider
+
+    merged = Settings()
+    merged.setmodule("pipeline.settings", priority="project")
+    merged.update({"SPEERPUNT_PUBLISH": False, "LOG_ENABLED": verbose,
+                   "LOG_INSTALL_ROOT_HANDLER": verbose, **(settings or {})}, priority="cmdline")
+    process = CrawlerProcess(merged)
+    crawler = process.create_crawler(ClustersSpider)
+    process.crawl(crawler, url=url)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    collected = getattr(crawler, "collected", None)
+    if collected is None:
+        return CrawlResult(None, "the crawl did not start (see the log with --verbose)", stats)
+    if collected.failure is None and collected.records is None:
+        return CrawlResult(None, f"the crawl ended early ({stats.get('finish_reason')})", stats)
+    return CrawlResult(collected.records, collected.failure, stats)

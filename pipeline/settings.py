@@ -1,0 +1,49 @@
+"""Scrapy settings: polite towards the live site, quiet and fast for the snapshot.
+
+`pipeline.crawl` overrides the few values that differ for a snapshot run.
+"""
+
+BOT_NAME = "speerpunt"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+USER_AGENT = "speerpunt/0.1 (+https://github.com/speerpunt/speerpunt; cluster-page harvester)"
+ROBOTSTXT_OBEY = True
+
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
+
+REDIRECT_MAX_TIMES = 5
+FEED_EXPORT_ENCODING = "utf-8"
+TELNETCONSOLE_ENABLED = False
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+
+ITEM_PIPELINES = {
+    "pipeline.pipelines.NormalisePipeline": 100,
+    "pipeline.pipelines.ValidatePipeline": 200,
+    "pipeline.pipelines.CollectPipeline": 900,
+}
+
+# Where CollectPipeline publishes records.jsonl after a passing crawl
+# (also under `scrapy crawl` and Scrapyd: `-s SPEERPUNT_OUTPUT=DIR`).
+SPEERPUNT_OUTPUT = "output"
+
+LOG_LEVEL = "INFO"
+
+SPIDER_CONTRACTS = {"pipeline.contracts.SnapshotContract": 10}

@@ -1,0 +1,1 @@
+"""Scrapy spiders of speerpunt and the bundled snapshot of the site (snapshot/)."""

@@ -1,0 +1,182 @@
+"""The `clusters` spider: reads the cluster-policy page by its document structure.
+
+No theme class is relied on. Inside the main content (`<main>`, else
+`role="main"`, else `<body>`) the h1 is the title; the paragraphs before the
+first sub-heading are the intro; a sub-heading holding a link is an article
+teaser (its paragraphs are the summary); any other sub-heading of the form
+"Name: tagline" is a cluster (its paragraphs are the description). The
+breadcrumb is the navigation landmark labelled "breadcrumb" (aria-label,
+aria-labelledby, a hidden heading, schema.org BreadcrumbList or a class name).
+"""
+
+import re
+from urllib.parse import urlparse, urlunparse
+
+import scrapy
+from scrapy.http import HtmlResponse
+
+LIVE_URL = "https://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"
+
+_MAIN = "(//main | //*[@role='main'] | //body)[1]"
+_OUTSIDE_CONTENT = "ancestor::nav or ancestor::aside or ancestor::footer or ancestor::form"
+_BLOCKS = (
+    f".//*[(self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p)"
+    f" and not({_OUTSIDE_CONTENT})]"
+)
+_BREADCRUMB = (
+    "(//*[contains(translate(@aria-label, 'BREADCUMB', 'breadcumb'), 'breadcrumb')]"
+    " | //*[@itemtype and contains(@itemtype, 'BreadcrumbList')]"
+    " | //nav[.//*[self::h2 or self::h3 or self::span]"
+    "[normalize-space(translate(., 'BREADCUMB', 'breadcumb')) = 'breadcrumb']]"
+    " | //*[contains(translate(@class, 'BREADCUMB', 'breadcumb'), 'breadcrumb')])[1]"
+)
+_TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+_ANNOUNCED = re.compile(r"\b(\d+)\b")
+
+
+def canonical_url(response) -> str:
+    """The URL the page declares as canonical (so records name the public site,
+    not the host it was fetched from), else the URL it was fetched from."""
+    href = response.xpath("//link[@rel='canonical']/@href").get()
+    return response.urljoin(href.strip()) if href else response.url
+
+
+def public_url(url: str, response, canonical: str) -> str:
+    """url on the fetched host, moved to the canonical page's scheme and host."""
+    fetched, target, public = urlparse(response.url), urlparse(url), urlparse(canonical)
+    if target.netloc != fetched.netloc:
+        return url
+    return urlunparse(target._replace(scheme=public.scheme, netloc=public.netloc))
+
+
+def element_text(selector) -> str:
+    """All text of an element, inline markup (links, strong, em) included, scripts excluded."""
+    return "".join(selector.xpath(_TEXT).getall())
+
+
+class ClustersSpider(scrapy.Spider):
+    """One cluster-policy page, plus each teaser's article page for its URL and date."""
+
+    name = "clusters"
+
+    def __init__(self, url: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.start_url = url or LIVE_URL
+        self.allowed_domains = [urlparse(self.start_url).hostname]
+        self.failure: str | None = None
+
+    async def start(self):
+        yield scrapy.Request(self.start_url, callback=self.parse, errback=self.page_failed)
+
+    def fail(self, reason: str) -> None:
+        """Remember the first reason this crawl must not be published."""
+        if self.failure is None:
+            self.failure = reason
+            self.logger.error(reason)
+
+    def page_failed(self, failure):
+        """Errback of the cluster page: a crawl without its page publishes nothing."""
+        from pipeline.crawl import describe_failure
+
+        self.fail(describe_failure(failure, self.allowed_domains[0]))
+
+    def parse(self, response):
+        """Page, clusters and teaser requests from the cluster-policy page.
+
+        @snapshot en/business-environment/cluster-policy
+        @returns items 8 8
+        @returns requests 2 2
+        @scrapes type id url
+        """
+        from pipeline.crawl import page_problem
+
+        problem = page_problem(response)
+        if problem:
+            self.fail(problem)
+            return
+        main = response.xpath(_MAIN)
+        title = ""
+        intro: list[str] = []
+        current = None
+        clusters, teasers = [], []
+        for block in main.xpath(_BLOCKS):
+            tag = block.xpath("name()").get().lower()
+            text = element_text(block)
+            if tag == "h1":
+                title, current = text, intro
+            elif tag == "p":
+                if current is not None and text.strip():
+                    current.append(text)
+            elif not title:
+                continue
+            elif block.xpath(".//a[@href]"):
+                href = block.xpath(".//a[@href][1]/@href").get()
+                teaser = {"title": text, "summary": [], "url": response.urljoin(href)}
+                teasers.append(teaser)
+                current = teaser["summary"]
+            elif ":" in text:
+                cluster = {"heading": text, "description": [], "anchor": block.attrib.get("id")}
+                clusters.append(cluster)
+                current = cluster["description"]
+            else:
+                current = None
+        announced = _ANNOUNCED.search(title)
+        page_url = canonical_url(response)
+        yield {
+            "type": "page",
+            "title": title,
+            "intro": " ".join(intro),
+            "url": page_url,
+            "breadcrumbs": self.breadcrumbs(response),
+            "announced_clusters": int(announced.group(1)) if announced else None,
+        }
+        for position, cluster in enumerate(clusters, start=1):
+            yield {
+                "type": "cluster",
+                "position": position,
+                "heading": cluster["heading"],
+                "description": " ".join(cluster["description"]),
+                "url": page_url,
+                "anchor": cluster["anchor"],
+            }
+        for position, teaser in enumerate(teasers, start=1):
+            item = {
+                "type": "article",
+                "position": position,
+                "title": teaser["title"],
+                "summary": " ".join(teaser["summary"]),
+                "url": public_url(teaser["url"], response, page_url),
+            }
+            yield scrapy.Request(
+                teaser["url"],
+                callback=self.parse_article,
+                errback=self.article_failed,
+                cb_kwargs={"item": item},
+            )
+
+    @staticmethod
+    def breadcrumbs(response) -> list[str]:
+        trail = response.xpath(_BREADCRUMB)
+        items = trail.xpath(".//li") or trail.xpath(".//a")
+        return [text for text in (element_text(item).strip() for item in items) if text]
+
+    def parse_article(self, response, item):
+        """The article's own URL (after redirects) and its publication date when shown."""
+        if isinstance(response, HtmlResponse):
+            item["url"] = public_url(canonical_url(response), response, item["url"])
+            date = response.xpath(
+                "(//main//time/@datetime | //meta[@property='article:published_time']/@content)[1]"
+            ).get()
+            if date:
+                item["date"] = date.strip()
+        yield item
+
+    def article_failed(self, failure):
+        """A teaser whose article cannot be fetched keeps its link and has no date."""
+        from pipeline.crawl import describe_failure
+
+        item = failure.request.cb_kwargs["item"]
+        self.logger.warning(
+            "article %s: %s", item["url"], describe_failure(failure, self.allowed_domains[0])
+        )
+        yield item
