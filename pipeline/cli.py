@@ -34,11 +34,36 @@ def build_parser() -> argparse.ArgumentParser:
     crawl_options(run)
     output_option(run)
     locales_option(run)
+    run.add_argument("--min-complete", type=fraction, default=0.0, metavar="FRACTION",
+                     help="a locale less complete than this keeps its previous export")
+    run.add_argument("-q", "--quiet", action="store_true",
+                     help="print nothing on success, one line on failure (for cron)")
 
     crawl = commands.add_parser("crawl", help="crawl and write output/records.jsonl")
     crawl_options(crawl)
     output_option(crawl)
+
+    catalogs = commands.add_parser("catalogs", help="update, compile, count or check catalogs")
+    catalogs.add_argument("action", choices=["update", "compile", "stats", "check"])
+    locales_option(catalogs)
+    output_option(catalogs)
+
+    export = commands.add_parser("export", help="write the JSON exports from records and catalogs")
+    output_option(export)
+    locales_option(export)
+    export.add_argument("--min-complete", type=fraction, default=0.0, metavar="FRACTION",
+                        help="a locale less complete than this keeps its previous export")
     return parser
+
+
+def fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a fraction from 0 to 1, not {text!r}")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,13 +100,142 @@ def command_crawl(args) -> int:
     from pipeline.records import write_records
 
     records = crawl_records(args)
-    write_records(args.output / "records.jsonl", records)
-    clusters = sum(1 for record in records if record["type"] == "cluster")
-    print(f"{clusters} clusters written to {args.output / 'records.jsonl'}")
+    write_files(lambda: write_records(args.output / "records.jsonl", records))
+    print(f"{count(records, 'cluster')} clusters written to {args.output / 'records.jsonl'}")
     return 0
 
 
-COMMANDS = {"crawl": command_crawl, "run": command_crawl}
+def command_run(args) -> int:
+    from pipeline.records import read_records
+    from pipeline.report import summary
+
+    records = crawl_records(args)
+    previous = read_records(args.output / "records.jsonl")
+    outcome = publication(records, args.output, args.locales, args.min_complete)
+    write_files(lambda: publish(outcome["files"]))
+    if not args.quiet:
+        print(summary(previous, records, outcome))
+    return 0
+
+
+def publication(records, output: Path, locales: Path, min_complete: float) -> dict:
+    """Every file a run publishes (records, catalogs, .mo, exports), not yet written."""
+    from pipeline.catalogs import LANGUAGES, compile_mo, mo_path, plan_update, stats
+    from pipeline.export import plan_export
+    from pipeline.records import dump_records
+
+    files = {output / "records.jsonl": dump_records(records)}
+    catalog_files, catalogs, reports = plan_update(records, locales)
+    files.update(catalog_files)
+    compiled = {language: compile_mo(catalogs[language], language) for language in LANGUAGES}
+    files.update({mo_path(locales, language): mo for language, mo in compiled.items()})
+    export_files, held_back = plan_export(records, compiled, output, min_complete)
+    files.update(export_files)
+    return {"files": files, "merges": reports, "held_back": held_back,
+            "stats": {language: stats(catalogs[language], language) for language in LANGUAGES}}
+
+
+def command_catalogs(args) -> int:
+    from pipeline import catalogs
+
+    if args.action == "check":
+        from pipeline.check import check_all
+
+        problems = check_all(args.locales)
+        for line in problems:
+            print(line)
+        return 1 if problems else 0
+    if args.action == "stats":
+        from pipeline.report import stats_table
+
+        print(stats_table([catalogs.stats(load_catalog(args.locales, language), language)
+                           for language in catalogs.LANGUAGES]))
+        return 0
+    if args.action == "compile":
+        files = {catalogs.mo_path(args.locales, language):
+                 catalogs.compile_mo(load_catalog(args.locales, language), language)
+                 for language in catalogs.LANGUAGES}
+        written = write_files(lambda: publish(files))
+        print(f"compiled {len(files)} catalogs ({len(written)} changed)")
+        return 0
+    from pipeline.report import merge_lines
+
+    records = load_records(args.output)
+    files, _, reports = catalogs.plan_update(records, args.locales)
+    written = write_files(lambda: publish(files))
+    print("\n".join(merge_lines(reports)))
+    print(f"{len(written)} of {len(files)} catalog files changed")
+    return 0
+
+
+def command_export(args) -> int:
+    from pipeline.catalogs import LANGUAGES, compile_mo, mo_path, po_path
+    from pipeline.export import plan_export
+
+    records = load_records(args.output)
+    compiled, mo_files = {}, {}
+    for language in LANGUAGES:
+        mo, po = mo_path(args.locales, language), po_path(args.locales, language)
+        if not po.exists():
+            compiled[language] = None
+        elif mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            compiled[language] = mo.read_bytes()
+        else:
+            compiled[language] = mo_files[mo] = compile_mo(load_catalog(args.locales, language),
+                                                           language)
+    files, held_back = plan_export(records, compiled, args.output, args.min_complete)
+    written = write_files(lambda: publish({**mo_files, **files}))
+    for language, share in held_back:
+        print(f"{language} held back: {share:.0%} complete < {args.min_complete:.0%}")
+    print(f"exported {len(LANGUAGES) - len(held_back)} locales to {args.output} "
+          f"({len([p for p in written if p.suffix == '.json'])} files changed)")
+    return 0
+
+
+def load_records(output: Path) -> list[dict]:
+    from pipeline.records import read_records
+
+    path = output / "records.jsonl"
+    try:
+        records = read_records(path)
+    except ValueError as error:
+        raise RunFailed(f"{path}: not valid JSON lines ({error})") from None
+    if not records:
+        raise RunFailed(f"{path}: no records; run `speerpunt crawl` or `speerpunt run` first")
+    return records
+
+
+def load_catalog(locales: Path, language: str):
+    from pipeline.catalogs import po_path, read_catalog
+
+    catalog = read_catalog(po_path(locales, language))
+    if catalog is None:
+        raise RunFailed(f"{po_path(locales, language)}: no catalog; "
+                        "run `speerpunt catalogs update` first")
+    return catalog
+
+
+def publish(files):
+    from pipeline.files import publish as publish_files
+
+    return publish_files(files)
+
+
+def write_files(write):
+    """Run a write; a filesystem error becomes one line and exit 1 (nothing half-written)."""
+    try:
+        return write()
+    except OSError as error:
+        where = error.filename or "output"
+        raise RunFailed(f"cannot write {where}: {error.strerror}") from None
+
+
+def count(records, kind: str) -> int:
+    return sum(1 for record in records if record["type"] == kind)
+
+
+COMMANDS = {"crawl": command_crawl, "run": command_run, "catalogs": command_catalogs,
+            "export": command_export}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,4 +1,4 @@
-"""`@snapshot PATH` spider contract: `scrapy check clusters` runs offline on the bundled snapshot."""
+"""`@snapshot PATH` contract: `scrapy check clusters` runs offline on the bundled snapshot."""
 
 from scrapy.contracts import Contract
 

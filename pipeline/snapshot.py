@@ -30,7 +30,8 @@ class SnapshotHandler(SimpleHTTPRequestHandler):
 @contextlib.contextmanager
 def serve(directory: Path = SNAPSHOT_DIR):
     """Yield the base URL ('http://127.0.0.1:PORT') of a server for directory."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SnapshotHandler, directory=str(directory)))
+    handler = partial(SnapshotHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -1,0 +1,209 @@
+"""en/nl/fr catalogs kept in step with the template, where no translation is lost.
+
+The merge is exact and linear: entries are matched by msgctxt, never by
+similarity, so a translation can only stay with its own place on the page.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import po
+from pipeline.errors import RunFailed
+from pipeline.template import DOMAIN, build_template
+
+LANGUAGES = ("en", "nl", "fr")
+SOURCE_LANGUAGE = "en"
+HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
+                "PO-Revision-Date", "Last-Translator", "Language-Team", "Language",
+                "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Plural-Forms")
+
+
+def template_path(locales: Path) -> Path:
+    return locales / f"{DOMAIN}.pot"
+
+
+def po_path(locales: Path, language: str) -> Path:
+    return locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(locales: Path, language: str) -> Path:
+    return po_path(locales, language).with_suffix(".mo")
+
+
+def read_catalog(path: Path) -> po.Catalog | None:
+    """The catalog at path, None when there is none yet; RunFailed (file:line) when corrupt."""
+    try:
+        return po.read(path)
+    except FileNotFoundError:
+        return None
+    except po.POError as error:
+        raise RunFailed(str(error)) from None
+    except OSError as error:
+        raise RunFailed(f"{path}: cannot read: {error.strerror}") from None
+
+
+@dataclass
+class MergeReport:
+    """What a merge did to one catalog, as msgctxt lists."""
+
+    new: list[str] = field(default_factory=list)
+    fuzzy: list[str] = field(default_factory=list)
+    unfuzzied: list[str] = field(default_factory=list)
+    obsolete: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+
+
+def merge(template: po.Catalog, catalog: po.Catalog) -> tuple[list[po.Entry], MergeReport]:
+    """The catalog's entries brought in line with the template, keyed by msgctxt."""
+    report = MergeReport()
+    live = {entry.msgctxt: entry for entry in catalog.entries if not entry.obsolete}
+    obsolete: dict[str | None, list[po.Entry]] = {}
+    for entry in catalog.entries:
+        if entry.obsolete:
+            obsolete.setdefault(entry.msgctxt, []).append(entry)
+    merged = []
+    for source in template.entries:
+        context = source.msgctxt
+        entry = live.pop(context, None)
+        if entry is None and context in obsolete:
+            entry = _restore(obsolete, source)
+            report.restored.append(context)
+        if entry is None:
+            entry = po.Entry(msgid=source.msgid, msgctxt=context)
+            report.new.append(context)
+        else:
+            _follow_source(entry, source.msgid, report)
+        entry.extracted = list(source.extracted)
+        entry.references = list(source.references)
+        merged.append(entry)
+    gone = [entry for entry in catalog.entries if not entry.obsolete
+            and entry.msgctxt in live and entry.translated]
+    for entry in gone:
+        entry.obsolete = True
+        report.obsolete.append(entry.msgctxt)
+    kept = [entry for entries in obsolete.values() for entry in entries]
+    kept.sort(key=lambda entry: entry.line)
+    gone_keys = {entry.key for entry in gone}
+    kept = [entry for entry in kept if entry.key not in gone_keys]
+    return merged + kept + gone, report
+
+
+def _restore(obsolete: dict, source: po.Entry) -> po.Entry:
+    """The obsolete entry for source's context, preferring one with the same text."""
+    candidates = obsolete[source.msgctxt]
+    same = [entry for entry in candidates if entry.msgid == source.msgid]
+    entry = (same or candidates)[-1]
+    candidates.remove(entry)
+    if not candidates:
+        del obsolete[source.msgctxt]
+    entry.obsolete = False
+    return entry
+
+
+def _follow_source(entry: po.Entry, text: str, report: MergeReport) -> None:
+    """Same context, maybe new text: keep the translation, mark fuzzy with the old text."""
+    if entry.msgid == text:
+        return
+    context = entry.msgctxt
+    if entry.fuzzy and entry.previous_msgid == text:
+        entry.set_fuzzy(False)
+        entry.previous_msgid = entry.previous_msgctxt = None
+        report.unfuzzied.append(context)
+    elif entry.translated:
+        if not entry.fuzzy or entry.previous_msgid is None:
+            entry.previous_msgid = entry.msgid
+        entry.set_fuzzy(True)
+        report.fuzzy.append(context)
+    entry.msgid = text
+
+
+def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | None) -> po.Entry:
+    """A valid header: translators' fields kept, Language/Plural-Forms/charset enforced."""
+    from babel import Locale
+    from babel.messages.plurals import get_plural
+
+    old = existing.header_fields() if existing else {}
+    fields = {**old, **{k: v for k, v in template.header_fields().items()
+                        if k in ("Project-Id-Version", "Report-Msgid-Bugs-To",
+                                 "POT-Creation-Date", "MIME-Version", "Content-Type",
+                                 "Content-Transfer-Encoding")}}
+    fields.setdefault("PO-Revision-Date", fields["POT-Creation-Date"])
+    fields.setdefault("Last-Translator", "")
+    fields.setdefault("Language-Team", Locale.parse(language).english_name)
+    fields["Language"] = language
+    fields["Plural-Forms"] = get_plural(language).plural_forms
+    ordered = {name: fields.pop(name) for name in HEADER_ORDER if name in fields}
+    ordered.update(fields)
+    header = po.Entry(msgid="", comments=existing.header.comments if existing else [
+        f"{Locale.parse(language).english_name} translation of the “7 spearhead clusters” page.",
+    ])
+    po.Catalog(header, []).set_header_fields(ordered)
+    return header
+
+
+def plan_update(records: list[dict], locales: Path):
+    """New bytes for the template and every catalog, plus a MergeReport per language.
+
+    Nothing is written here: the caller publishes all files together.
+    """
+    pot = template_path(locales)
+    template = build_template(records, read_catalog(pot))
+    files = {pot: po.dump(template)}
+    catalogs, reports = {}, {}
+    for language in LANGUAGES:
+        path = po_path(locales, language)
+        existing = read_catalog(path)
+        entries, reports[language] = merge(template, existing or po.Catalog(po.Entry(""), []))
+        catalog = po.Catalog(catalog_header(language, template, existing), entries)
+        catalogs[language] = catalog
+        files[path] = po.dump(catalog)
+    return files, catalogs, reports
+
+
+def compile_mo(catalog: po.Catalog, language: str) -> bytes:
+    """GNU .mo bytes: translated, non-fuzzy messages only (gettext's own rule)."""
+    from io import BytesIO
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+
+    compiled = Catalog(locale=language, domain=DOMAIN, fuzzy=False)
+    for entry in catalog.entries:
+        if not entry.obsolete and entry.translated and not entry.fuzzy:
+            string = (tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))
+                      if entry.msgid_plural is not None else entry.msgstr)
+            msgid = (entry.msgid, entry.msgid_plural) if entry.msgid_plural is not None \
+                else entry.msgid
+            compiled.add(msgid, string, context=entry.msgctxt)
+    buffer = BytesIO()
+    write_mo(buffer, compiled, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+@dataclass
+class Stats:
+    language: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+    words: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def completeness(self) -> float:
+        """Share of messages a reader sees in this language (the source counts as complete)."""
+        if self.language == SOURCE_LANGUAGE or not self.total:
+            return 1.0
+        return self.translated / self.total
+
+
+def stats(catalog: po.Catalog, language: str) -> Stats:
+    live = [entry for entry in catalog.entries if not entry.obsolete]
+    translated = sum(1 for e in live if e.translated and not e.fuzzy)
+    fuzzy = sum(1 for e in live if e.fuzzy and e.translated)
+    return Stats(language, translated, fuzzy, len(live) - translated - fuzzy,
+                 len(catalog.entries) - len(live), sum(len(e.msgid.split()) for e in live))

@@ -1,0 +1,180 @@
+"""Exports for downstream sites: output/<locale>/clusters.json, index.json and the schema.
+
+Text comes from the records and, for nl and fr, from the compiled catalogs
+through gettext itself, so a fuzzy or missing translation falls back to
+English exactly as gettext would, and the field is listed in `fallback`.
+"""
+
+import gettext
+import hashlib
+import io
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.normalise import normalise_text
+from pipeline.records import TRANSLATABLE_FIELDS
+from pipeline.template import now_stamp
+
+SCHEMA_VERSION = 1
+SCHEMA_NAME = "clusters.schema.json"
+SCHEMA_SOURCE = Path(__file__).with_name(SCHEMA_NAME)
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_CHANGE_STAMP = ("last_changed", "last_changed_display")
+
+
+class _Missing(gettext.NullTranslations):
+    """gettext fallback that says 'no translation' instead of echoing the source."""
+
+    def pgettext(self, context, message):
+        return None
+
+
+def language_name(language: str) -> str:
+    """The language's own name from CLDR: 'Nederlands', 'English', 'français'."""
+    from babel import Locale
+
+    return Locale.parse(language).display_name
+
+
+def translator(mo: bytes | None):
+    """lookup(context, source) -> translation or None, through GNU gettext's .mo rules."""
+    if mo is None:
+        return lambda context, source: None
+    translations = gettext.GNUTranslations(io.BytesIO(mo))
+    translations.add_fallback(_Missing())
+    return translations.pgettext
+
+
+def plain_text(text: str) -> str:
+    """Text that can never act as markup downstream: tags and scripts removed."""
+    if "<" not in text:
+        return text
+    from bs4 import BeautifulSoup
+
+    for _ in range(3):  # entities decoded in one pass may form tags for the next
+        soup = BeautifulSoup(text, "html.parser")
+        for element in soup(["script", "style", "iframe", "object", "embed", "template",
+                             "noscript", "svg", "math"]):
+            element.decompose()
+        text = soup.get_text()
+        if not _TAG_START.search(text):
+            break
+    return normalise_text(_TAG_START.sub("", text))
+
+
+def localise(record: dict, lookup) -> dict:
+    """The record's translatable fields in the locale, and which fell back to English."""
+    localised, fallback = {}, []
+    for name in TRANSLATABLE_FIELDS[record["type"]]:
+        source = record[name]
+        translation = lookup(f"{record['type']}/{record['id']}/{name}", source)
+        text = plain_text(normalise_text(translation)) if translation else ""
+        if not text:
+            text = plain_text(source) or source
+            fallback.append(name)
+        localised[name] = text
+    return {"fields": localised, "fallback": fallback}
+
+
+def build_export(records: list[dict], language: str, mo: bytes | None) -> dict:
+    """The export object for one locale, without its change stamp."""
+    lookup = translator(mo)
+    page, clusters, articles = None, [], []
+    for record in records:
+        local = localise(record, lookup)
+        if language == SOURCE_LANGUAGE:
+            local["fallback"] = []  # English shown in English is no fallback
+        fields = local["fields"]
+        if record["type"] == "page":
+            page = {"id": record["id"], **fields, "url": record["url"],
+                    "breadcrumbs": [plain_text(crumb) for crumb in record["breadcrumbs"]],
+                    "fallback": local["fallback"]}
+        elif record["type"] == "cluster":
+            clusters.append({"id": record["id"], "position": record["position"], **fields,
+                             "url": record["url"], "fallback": local["fallback"]})
+        else:
+            article = {"id": record["id"], **fields, "url": record["url"]}
+            if record.get("date"):
+                article["date"] = record["date"]
+            articles.append({**article, "fallback": local["fallback"]})
+    return {"schema_version": SCHEMA_VERSION, "locale": language,
+            "language": language_name(language), "source_url": page["url"],
+            "page": page, "clusters": clusters, "articles": articles}
+
+
+def completeness(export: dict) -> float:
+    """Share of translatable fields shown in the locale's own language."""
+    objects = [export["page"], *export["clusters"], *export["articles"]]
+    total = (len(TRANSLATABLE_FIELDS["page"])
+             + len(TRANSLATABLE_FIELDS["cluster"]) * len(export["clusters"])
+             + len(TRANSLATABLE_FIELDS["article"]) * len(export["articles"]))
+    missing = sum(len(obj["fallback"]) for obj in objects)
+    return round((total - missing) / total, 4) if total else 1.0
+
+
+def stamp(export: dict, language: str, previous: dict | None) -> dict:
+    """Add when the content last changed: kept from the previous export if content is equal."""
+    if previous and _content(previous) == _content(export):
+        changed = {key: previous[key] for key in _CHANGE_STAMP}
+    else:
+        from babel.dates import format_datetime
+
+        moment = datetime.strptime(now_stamp(), "%Y-%m-%d %H:%M+0000").replace(tzinfo=UTC)
+        changed = {"last_changed": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                   "last_changed_display": format_datetime(moment, "long", tzinfo=UTC,
+                                                           locale=language)}
+    head = {key: export[key] for key in ("schema_version", "locale", "language", "source_url")}
+    return {**head, **changed, **{k: export[k] for k in ("page", "clusters", "articles")}}
+
+
+def _content(export: dict) -> dict:
+    return {key: value for key, value in export.items() if key not in _CHANGE_STAMP}
+
+
+def dump_json(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def read_export(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_bytes())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def plan_export(records: list[dict], mo_files: dict[str, bytes | None], output: Path,
+                min_complete: float = 0.0):
+    """Bytes of every export file, and per locale its completeness and whether it was held back.
+
+    A locale below min_complete keeps its previous file (if any) and the index
+    describes that file.
+    """
+    files, locales, held_back = {}, [], []
+    for language in LANGUAGES:
+        path = output / language / "clusters.json"
+        previous = read_export(path)
+        export = stamp(build_export(records, language, mo_files.get(language)), language,
+                       previous)
+        share = completeness(export)
+        if share < min_complete:
+            held_back.append((language, share))
+            if previous is None:
+                continue
+            data, export = path.read_bytes(), previous
+        else:
+            data = dump_json(export)
+            files[path] = data
+        locales.append({
+            "locale": language, "language": language_name(language),
+            "file": f"{language}/clusters.json",
+            "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
+            "completeness": completeness(export), "last_changed": export["last_changed"],
+        })
+    files[output / "index.json"] = dump_json({
+        "schema_version": SCHEMA_VERSION, "schema": SCHEMA_NAME,
+        "source_url": records[0]["url"], "locales": locales})
+    files[output / SCHEMA_NAME] = SCHEMA_SOURCE.read_bytes()
+    return files, held_back

@@ -1,0 +1,70 @@
+"""Shared fixtures: a local site, the bundled snapshot, the seed text, the CLI as a process."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.server import Site
+
+ROOT = Path(__file__).resolve().parent.parent
+SNAPSHOT = ROOT / "spiders" / "snapshot"
+PAGE_PATH = "/en/business-environment/cluster-policy"
+SEED = ROOT.parent / "shared" / "seeds" / "000_e23f444505bf9ad6.txt"
+ARTICLE_PATHS = [
+    "/en/news/why-sharing-smart-innovation-flanders",
+    "/en/news/5-best-practices-flanders-open-innovation-clusters",
+]
+
+
+@pytest.fixture
+def site():
+    site = Site()
+    yield site
+    site.close()
+
+
+def snapshot_page() -> str:
+    return (SNAPSHOT / "en/business-environment/cluster-policy.html").read_text(encoding="utf-8")
+
+
+def serve_snapshot(site: Site, page: str | bytes | None = None) -> str:
+    """Host the bundled pages (or page instead of the cluster page) on site; its URL."""
+    for path in ARTICLE_PATHS:
+        site.route(path, (SNAPSHOT / f"{path.lstrip('/')}.html").read_bytes())
+    site.route("/robots.txt", (SNAPSHOT / "robots.txt").read_bytes(),
+               headers={"Content-Type": "text/plain"})
+    return site.route(PAGE_PATH, snapshot_page() if page is None else page)
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """`speerpunt ARGS` as its own process, the way cron runs it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+    )
+
+
+def tree_bytes(*directories: Path) -> dict[str, bytes]:
+    """Every file under directories with its bytes, to prove nothing changed."""
+    files = {}
+    for directory in directories:
+        for path in sorted(Path(directory).rglob("*")):
+            if path.is_file():
+                files[str(path)] = path.read_bytes()
+    return files
+
+
+@pytest.fixture
+def workdir(tmp_path):
+    """A copy of the shipped locales and output, so tests never touch the checkout's."""
+    shutil.copytree(ROOT / "locales", tmp_path / "locales",
+                    ignore=shutil.ignore_patterns("*.mo"))
+    if (ROOT / "output").is_dir():
+        shutil.copytree(ROOT / "output", tmp_path / "output",
+                        ignore=shutil.ignore_patterns("report.json", ".lock"))
+    return tmp_path
