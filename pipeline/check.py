@@ -1,0 +1,189 @@
+"""`speerpunt catalogs check`: what a translator must fix before a translation is published.
+
+Every rule catches a mistake that would otherwise ship silently. Only live,
+translated, non-fuzzy entries are checked: the others are not published.
+Each problem is one `file:line: message` line, the line of the entry's msgctxt/msgid.
+"""
+
+import json
+import re
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+from babel.messages.plurals import get_plural
+
+from pipeline import po
+from pipeline.catalogs import LANGUAGES, po_path
+
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+TAG_NAME = re.compile(r"</?[A-Za-z][\w:-]*")
+HANDLER = re.compile(r"\bon\w+\s*=", re.IGNORECASE)
+URL = re.compile(r"https?://[^\s<>\"]+")
+URL_TRAILER = ".,;:!?)’”»"
+NUMBER = re.compile(r"\d+(?:[.,]\d+|[\u00a0\u202f]\d{3}(?!\d))*")
+NUMBER_SEPARATOR = re.compile(r"[.,\u00a0\u202f]")
+SPACES = frozenset(" \u00a0\u202f")
+FINAL_MARKS = ".!?:;…"
+CLOSERS = "’”»)\"']" + " \t\n\u00a0\u202f"
+FRENCH_MARK = re.compile(r"[;:!?«»]")
+OPENINGS = "([{«“‘;:!?"
+FRENCH_EXEMPT = re.compile(r"\w+://[^\s<>\"]*|</?[A-Za-z][^<>]*>|&#?\w+;")
+
+
+@cache
+def brands() -> tuple[str, ...]:
+    """Names that must stay as they are (brands.json beside this module)."""
+    data = json.loads(Path(__file__).with_name("brands.json").read_text(encoding="utf-8"))
+    return tuple(data["verbatim"])
+
+
+def check_catalog(path: Path, language: str) -> list[str]:
+    """Problem lines for one catalog, in file order; [] when it can be published as it is."""
+    try:
+        catalog = po.read(path)
+    except po.POError as error:
+        return [str(error)]
+    except OSError as error:
+        return [f"{path}:1: cannot read: {error.strerror}"]
+    problems = [(catalog.header.line or 1, message) for message in header(catalog, language)]
+    for entry in catalog.entries:
+        if entry.obsolete or entry.fuzzy or not entry.msgstr:
+            continue
+        source, translation = entry.msgid, entry.msgstr
+        messages = (brand_names(source, translation) + markup(source, translation)
+                    + urls(source, translation) + numbers(source, translation)
+                    + whitespace(source, translation) + final_punctuation(source, translation))
+        if language == "fr":
+            messages += french_typography(translation)
+        problems += [(entry.line, message) for message in messages]
+    problems.sort(key=lambda problem: problem[0])
+    return [f"{path}:{line}: {message}" for line, message in problems]
+
+
+def check_all(locales: Path) -> list[str]:
+    """check_catalog for every language; a missing catalog is a problem too."""
+    problems = []
+    for language in LANGUAGES:
+        path = po_path(locales, language)
+        if path.exists():
+            problems += check_catalog(path, language)
+        else:
+            problems.append(f"{path}:1: catalog missing (run speerpunt catalogs update)")
+    return problems
+
+
+def header(catalog: po.Catalog, language: str) -> list[str]:
+    """Tools pick the language, encoding and plural rule from the header, so they must be right."""
+    fields = catalog.header_fields()
+    charset = re.search(r"charset=([\w-]+)", fields.get("Content-Type", ""))
+    problems = []
+    if not charset or charset.group(1).lower() != "utf-8":
+        problems.append("header Content-Type must declare charset=UTF-8")
+    for name, expected in (("Language", language),
+                           ("Plural-Forms", get_plural(language).plural_forms)):
+        found = fields.get(name)
+        if found != expected:
+            problems.append(f"header {name} must be {expected!r}, not {found!r}")
+    return problems
+
+
+def _occurs(name: str, text: str) -> bool:
+    return re.search(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", text) is not None
+
+
+def brand_names(source: str, translation: str) -> list[str]:
+    """Brand names are names, not words: a translated or respelled one is a different name."""
+    return [f"brand name {name!r} must stay as it is" for name in brands()
+            if _occurs(name, source) and not _occurs(name, translation)]
+
+
+def _differences(what: str, source: list[str], translation: list[str], key=str) -> list[str]:
+    """One message listing what the translation lacks and adds, compared by key."""
+    wanted, found = Counter(map(key, source)), Counter(map(key, translation))
+    shown = {key(item): item for item in translation + source}
+    parts = [f"{label} {', '.join(repr(shown[item]) for item in sorted(items.elements()))}"
+             for label, items in (("missing", wanted - found), ("added", found - wanted)) if items]
+    return [f"{what} differ from the source: {'; '.join(parts)}"] if parts else []
+
+
+def _tag_names(text: str) -> list[str]:
+    return [TAG_NAME.match(tag).group(0).lower() + ">" for tag in TAG.findall(text)]
+
+
+def _handlers(text: str) -> set[str]:
+    return {handler.lower().replace(" ", "") for tag in TAG.findall(text)
+            for handler in HANDLER.findall(tag)}
+
+
+def markup(source: str, translation: str) -> list[str]:
+    """Broken tags break the page and new ones (<script>, onclick=) would run on it."""
+    added = sorted(_handlers(translation) - _handlers(source))
+    return _differences("tags", _tag_names(source), _tag_names(translation)) + [
+        f"markup adds {handler!r} which the source does not have" for handler in added]
+
+
+def _urls(text: str) -> list[str]:
+    return sorted({url.rstrip(URL_TRAILER) for url in URL.findall(text)})
+
+
+def urls(source: str, translation: str) -> list[str]:
+    """A changed link sends readers elsewhere; links are not translated."""
+    return _differences("URLs", _urls(source), _urls(translation))
+
+
+def numbers(source: str, translation: str) -> list[str]:
+    """A changed figure is a wrong fact; 1,000 / 1.000 / 1 000 are the same figure."""
+    return _differences("numbers", NUMBER.findall(source), NUMBER.findall(translation),
+                        key=lambda number: NUMBER_SEPARATOR.sub(".", number))
+
+
+def whitespace(source: str, translation: str) -> list[str]:
+    """Stray spaces are invisible in editors but glue or split text on the page."""
+    problems = []
+    for side, strip in (("leading", str.lstrip), ("trailing", str.rstrip)):
+        in_source, in_translation = strip(source) != source, strip(translation) != translation
+        if in_translation and not in_source:
+            problems.append(f"{side} whitespace the source does not have")
+        elif in_source and not in_translation:
+            problems.append(f"{side} whitespace of the source is missing")
+    if re.search("[ \u00a0]{2,}", translation):
+        problems.append("two or more spaces in a row")
+    return problems
+
+
+def _final_mark(text: str) -> str:
+    text = text.rstrip(CLOSERS)
+    if text.endswith("..."):
+        return "…"
+    return text[-1] if text and text[-1] in FINAL_MARKS else ""
+
+
+def final_punctuation(source: str, translation: str) -> list[str]:
+    """A heading must not gain a full stop, a sentence must not lose one, a question stays one."""
+    wanted, found = _final_mark(source), _final_mark(translation)
+    if wanted == found:
+        return []
+    if not wanted:
+        return [f"ends with {found!r} but the source has no final punctuation"]
+    return [f"final punctuation must be {wanted!r} as in the source, not {found or 'none'!r}"]
+
+
+def french_typography(translation: str) -> list[str]:
+    """French puts a (no-break) space before ; : ! ? and inside « »; readers notice its lack."""
+    exempt = [match.span() for match in FRENCH_EXEMPT.finditer(translation)]
+    problems = []
+    for match in FRENCH_MARK.finditer(translation):
+        at, mark = match.start(), match.group(0)
+        if any(start <= at < end for start, end in exempt):
+            continue
+        before = translation[at - 1] if at else ""
+        after = translation[at + 1:at + 2]
+        if mark == "«" and after not in SPACES:
+            problems.append("French typography: a space is needed after '«'")
+        elif mark == "»" and before not in SPACES:
+            problems.append("French typography: a space is needed before '»'")
+        elif mark not in "«»" and before and not (before in SPACES or before in OPENINGS
+                                                  or before.isdigit() and after.isdigit()):
+            problems.append(f"French typography: a space is needed before {mark!r}")
+    return problems
