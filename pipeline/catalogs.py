@@ -168,6 +168,7 @@ def compile_mo(catalog: po.Catalog, language: str) -> bytes:
     from babel.messages.mofile import write_mo
 
     compiled = Catalog(locale=language, domain=DOMAIN, fuzzy=False)
+    compiled.mime_headers = list(catalog.header_fields().items())  # no clock, no placeholders
     for entry in catalog.entries:
         if not entry.obsolete and entry.translated and not entry.fuzzy:
             string = (tuple(entry.msgstr_plural[i] for i in sorted(entry.msgstr_plural))

@@ -166,7 +166,8 @@ def final_punctuation(source: str, translation: str) -> list[str]:
         return []
     if not wanted:
         return [f"ends with {found!r} but the source has no final punctuation"]
-    return [f"final punctuation must be {wanted!r} as in the source, not {found or 'none'!r}"]
+    instead = f", not {found!r}" if found else ""
+    return [f"final punctuation must be {wanted!r} as in the source{instead}"]
 
 
 def french_typography(translation: str) -> list[str]:

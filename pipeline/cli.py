@@ -7,8 +7,10 @@ or configuration. A failure prints one line on stderr.
 import argparse
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from pipeline.errors import BadUsage, RunFailed
+from pipeline.lock import run_lock
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
         source.add_argument("--snapshot", action="store_true",
                             help="crawl the bundled copy of the site, served on 127.0.0.1")
         source.add_argument("--url", help="crawl this page of the same shape (its host is allowed)")
+        sub.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                         help="override a Scrapy setting, e.g. -s DOWNLOAD_TIMEOUT=10")
         sub.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
 
     def output_option(sub):
@@ -78,43 +82,75 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def crawl_records(args) -> list[dict]:
-    """Records of a passing crawl of the chosen source; RunFailed otherwise."""
+def crawl(args):
+    """Crawl the chosen source; the CrawlResult, failed or not."""
     from pipeline.crawl import SNAPSHOT_SETTINGS, run_crawl
 
+    settings = scrapy_settings(args)
     if args.snapshot:
         from pipeline.snapshot import PAGE_PATH, serve
 
         with serve() as base_url:
-            result = run_crawl(base_url + PAGE_PATH, SNAPSHOT_SETTINGS, args.verbose)
-    else:
-        if args.url and not args.url.startswith(("http://", "https://")):
-            raise BadUsage(f"--url must be an http(s) URL, not {args.url!r}")
-        result = run_crawl(args.url, None, args.verbose)
+            return run_crawl(base_url + PAGE_PATH, {**SNAPSHOT_SETTINGS, **settings},
+                             args.verbose)
+    if args.url and (urlparse(args.url).scheme not in ("http", "https")
+                     or not urlparse(args.url).hostname):
+        raise BadUsage(f"--url must be an http(s) URL, not {args.url!r}")
+    cache = (args.output / ".cache" / "http").absolute()
+    return run_crawl(args.url, {"HTTPCACHE_DIR": str(cache), **settings}, args.verbose)
+
+
+def scrapy_settings(args) -> dict[str, str]:
+    settings = {}
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep or not name.isupper():
+            raise BadUsage(f"-s expects NAME=VALUE with an upper-case Scrapy setting, not {item!r}")
+        settings[name] = value
+    return settings
+
+
+def crawled_records(result) -> list[dict]:
     if result.failure:
         raise RunFailed(f"crawl failed: {result.failure}")
     return result.records
 
 
 def command_crawl(args) -> int:
-    from pipeline.records import write_records
+    from pipeline.records import dump_records
 
-    records = crawl_records(args)
-    write_files(lambda: write_records(args.output / "records.jsonl", records))
+    check_directories(args.output)
+    with run_lock(args.output):
+        records = crawled_records(crawl(args))
+        write_files({args.output / "records.jsonl": dump_records(records)}, args.output)
     print(f"{count(records, 'cluster')} clusters written to {args.output / 'records.jsonl'}")
     return 0
 
 
 def command_run(args) -> int:
+    from pipeline.files import remove_stale_temporaries
     from pipeline.records import read_records
-    from pipeline.report import summary
+    from pipeline.report import RunReport, summary
 
-    records = crawl_records(args)
-    previous = read_records(args.output / "records.jsonl")
-    outcome = publication(records, args.output, args.locales, args.min_complete)
-    write_files(lambda: publish(outcome["files"]))
+    check_directories(args.output, args.locales)
+    with run_lock(args.output) as stale:
+        report = RunReport(args.url or ("snapshot" if args.snapshot else "live"), stale)
+        try:
+            remove_stale_temporaries(args.output, args.locales)
+            result = crawl(args)
+            report.crawled(result.stats)
+            records = crawled_records(result)
+            previous = read_records(args.output / "records.jsonl")
+            outcome = publication(records, args.output, args.locales, args.min_complete)
+            written = write_files(outcome["files"], args.output, args.locales)
+            report.published(previous, records, outcome, written)
+        except RunFailed as problem:
+            report.failed(str(problem))
+            raise
+        finally:
+            report.write(args.output / "report.json")
     if not args.quiet:
-        print(summary(previous, records, outcome))
+        print(summary(previous, records, outcome, written))
     return 0
 
 
@@ -151,18 +187,19 @@ def command_catalogs(args) -> int:
         print(stats_table([catalogs.stats(load_catalog(args.locales, language), language)
                            for language in catalogs.LANGUAGES]))
         return 0
-    if args.action == "compile":
-        files = {catalogs.mo_path(args.locales, language):
-                 catalogs.compile_mo(load_catalog(args.locales, language), language)
-                 for language in catalogs.LANGUAGES}
-        written = write_files(lambda: publish(files))
-        print(f"compiled {len(files)} catalogs ({len(written)} changed)")
-        return 0
-    from pipeline.report import merge_lines
+    check_directories(args.locales)
+    with run_lock(args.output):
+        if args.action == "compile":
+            files = {catalogs.mo_path(args.locales, language):
+                     catalogs.compile_mo(load_catalog(args.locales, language), language)
+                     for language in catalogs.LANGUAGES}
+            written = write_files(files, args.locales)
+            print(f"compiled {len(files)} catalogs ({len(written)} changed)")
+            return 0
+        from pipeline.report import merge_lines
 
-    records = load_records(args.output)
-    files, _, reports = catalogs.plan_update(records, args.locales)
-    written = write_files(lambda: publish(files))
+        files, _, reports = catalogs.plan_update(load_records(args.output), args.locales)
+        written = write_files(files, args.locales)
     print("\n".join(merge_lines(reports)))
     print(f"{len(written)} of {len(files)} catalog files changed")
     return 0
@@ -172,19 +209,21 @@ def command_export(args) -> int:
     from pipeline.catalogs import LANGUAGES, compile_mo, mo_path, po_path
     from pipeline.export import plan_export
 
-    records = load_records(args.output)
-    compiled, mo_files = {}, {}
-    for language in LANGUAGES:
-        mo, po = mo_path(args.locales, language), po_path(args.locales, language)
-        if not po.exists():
-            compiled[language] = None
-        elif mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-            compiled[language] = mo.read_bytes()
-        else:
-            compiled[language] = mo_files[mo] = compile_mo(load_catalog(args.locales, language),
-                                                           language)
-    files, held_back = plan_export(records, compiled, args.output, args.min_complete)
-    written = write_files(lambda: publish({**mo_files, **files}))
+    check_directories(args.output, args.locales)
+    with run_lock(args.output):
+        records = load_records(args.output)
+        compiled, mo_files = {}, {}
+        for language in LANGUAGES:
+            mo, po = mo_path(args.locales, language), po_path(args.locales, language)
+            if not po.exists():
+                compiled[language] = None
+            elif mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+                compiled[language] = mo.read_bytes()
+            else:  # the translator edited the .po since it was compiled
+                compiled[language] = mo_files[mo] = compile_mo(
+                    load_catalog(args.locales, language), language)
+        files, held_back = plan_export(records, compiled, args.output, args.min_complete)
+        written = write_files({**mo_files, **files}, args.output, args.locales)
     for language, share in held_back:
         print(f"{language} held back: {share:.0%} complete < {args.min_complete:.0%}")
     print(f"exported {len(LANGUAGES) - len(held_back)} locales to {args.output} "
@@ -200,6 +239,8 @@ def load_records(output: Path) -> list[dict]:
         records = read_records(path)
     except ValueError as error:
         raise RunFailed(f"{path}: not valid JSON lines ({error})") from None
+    except OSError as error:
+        raise RunFailed(f"{path}: cannot read: {error.strerror}") from None
     if not records:
         raise RunFailed(f"{path}: no records; run `speerpunt crawl` or `speerpunt run` first")
     return records
@@ -215,19 +256,27 @@ def load_catalog(locales: Path, language: str):
     return catalog
 
 
-def publish(files):
-    from pipeline.files import publish as publish_files
+def check_directories(*directories: Path) -> None:
+    for directory in directories:
+        if directory.exists() and not directory.is_dir():
+            raise BadUsage(f"{directory} is not a directory")
 
-    return publish_files(files)
 
+def write_files(files: dict[Path, bytes], *roots: Path) -> list[Path]:
+    """Publish files together; only inside roots; an OSError becomes one line and exit 1."""
+    from pipeline.files import publish
 
-def write_files(write):
-    """Run a write; a filesystem error becomes one line and exit 1 (nothing half-written)."""
+    allowed = [root.resolve() for root in roots]
+    for path in files:
+        real = path.parent.resolve() / path.name
+        if path.is_symlink() or not any(real.is_relative_to(root) for root in allowed):
+            raise RunFailed(f"refusing to write {path}: it leads outside "
+                            f"{' and '.join(str(root) for root in roots)}")
     try:
-        return write()
+        return publish(files)
     except OSError as error:
-        where = error.filename or "output"
-        raise RunFailed(f"cannot write {where}: {error.strerror}") from None
+        where = error.filename or next(iter(files), "output")
+        raise RunFailed(f"cannot write {where}: {error.strerror}; nothing was changed") from None
 
 
 def count(records, kind: str) -> int:

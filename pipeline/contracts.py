@@ -2,17 +2,18 @@
 
 from scrapy.contracts import Contract
 
+_server = None
 _base_url: str | None = None
 
 
 def _snapshot_base_url() -> str:
-    """Start the snapshot server once for the whole `scrapy check` process."""
-    global _base_url
+    """Start the snapshot server once, kept for the whole `scrapy check` process."""
+    global _server, _base_url
     if _base_url is None:
         from pipeline.snapshot import serve
 
-        server = serve()
-        _base_url = server.__enter__()
+        _server = serve()
+        _base_url = _server.__enter__()
     return _base_url
 
 

@@ -51,8 +51,12 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def remove_stale_temporaries(directory: Path) -> None:
-    """Delete temporary copies a killed run left behind (names start with '.' and end .tmp)."""
-    if directory.is_dir():
-        for leftover in directory.rglob(".*.tmp"):
-            leftover.unlink(missing_ok=True)
+def remove_stale_temporaries(*directories: Path) -> None:
+    """Delete temporary copies a killed run left behind (names start with '.' and end .tmp).
+
+    Only called under the run lock, so no other run is writing them.
+    """
+    for directory in directories:
+        if directory.is_dir():
+            for leftover in directory.rglob(".*.tmp"):
+                leftover.unlink(missing_ok=True)

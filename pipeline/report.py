@@ -28,7 +28,7 @@ def stats_table(rows) -> str:
                      .rstrip() for line in table)
 
 
-def summary(previous: list[dict], records: list[dict], outcome: dict) -> str:
+def summary(previous: list[dict], records: list[dict], outcome: dict, written: list) -> str:
     """The few lines an operator takes in at a glance after a run."""
     clusters = sum(1 for record in records if record["type"] == "cluster")
     articles = sum(1 for record in records if record["type"] == "article")
@@ -57,4 +57,61 @@ def summary(previous: list[dict], records: list[dict], outcome: dict) -> str:
         if language in held:
             line += "; held back, previous export kept (below --min-complete)"
         lines.append(line)
+    exports = [path for path in written if path.suffix == ".json"]
+    lines.append(f"published: {len(written)} files changed ({len(exports)} exports)"
+                 if written else "published: nothing changed (unchanged)")
     return "\n".join(lines)
+
+
+class RunReport:
+    """output/report.json: what every run did, failed runs included."""
+
+    def __init__(self, source: str, stale_lock: dict | None):
+        self.data = {"started": _now(), "finished": None, "result": "running", "reason": None,
+                     "source": source, "stale_lock_taken_over": stale_lock, "crawl": None,
+                     "records": None, "catalogs": None, "exports": None}
+
+    def crawled(self, stats: dict) -> None:
+        statuses = {key.rsplit("/", 1)[1]: value for key, value in sorted(stats.items())
+                    if key.startswith("downloader/response_status_count/")}
+        self.data["crawl"] = {
+            "pages": stats.get("response_received_count", 0),
+            "requests": stats.get("downloader/request_count", 0),
+            "retries": stats.get("retry/count", 0),
+            "statuses": statuses,
+            "revalidated_from_cache": stats.get("httpcache/revalidate", 0),
+            "offsite_refused": stats.get("speerpunt/offsite_refused", 0)
+            + stats.get("offsite/filtered", 0),
+        }
+
+    def published(self, previous, records, outcome, written) -> None:
+        self.data["result"] = "published" if written else "unchanged"
+        self.data["records"] = diff_records(previous, records)
+        self.data["catalogs"] = {
+            language: {"new": len(outcome["merges"][language].new),
+                       "fuzzy": row.fuzzy, "untranslated": row.untranslated,
+                       "obsolete": row.obsolete, "completeness": round(row.completeness, 4)}
+            for language, row in outcome["stats"].items()}
+        self.data["exports"] = {
+            "changed": sorted(str(path) for path in written if path.suffix == ".json"),
+            "held_back": [language for language, _ in outcome["held_back"]]}
+
+    def failed(self, reason: str) -> None:
+        self.data["result"], self.data["reason"] = "failed", reason
+
+    def write(self, path) -> None:
+        """Best effort: a report that cannot be written must not hide the run's own outcome."""
+        from pipeline.export import dump_json
+        from pipeline.files import write_atomic
+
+        self.data["finished"] = _now()
+        try:
+            write_atomic(path, dump_json(self.data))
+        except OSError:
+            pass
+
+
+def _now() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -86,7 +86,7 @@ class ClustersSpider(scrapy.Spider):
         @snapshot en/business-environment/cluster-policy
         @returns items 8 8
         @returns requests 2 2
-        @scrapes type id url
+        @scrapes type url
         """
         from pipeline.crawl import page_problem
 

@@ -40,7 +40,7 @@ def serve_snapshot(site: Site, page: str | bytes | None = None) -> str:
     return site.route(PAGE_PATH, snapshot_page() if page is None else page)
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120):
     """`speerpunt ARGS` as its own process, the way cron runs it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(

@@ -307,11 +307,6 @@ def test_snapshot_and_url_together_is_bad_usage(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "product bugs: pipeline/contracts.py lets the snapshot server's context manager be "
-    "garbage-collected (server shut down, connection refused), and spiders/clusters.py's "
-    "'@scrapes type id url' expects an 'id' that only NormalisePipeline adds"
-))
 def test_scrapy_check_passes_on_the_snapshot():
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "check", "clusters"],

@@ -50,7 +50,8 @@ def test_shipped_exports_match_records_and_catalogs():
     assert all(c["fallback"] == [] for c in en["clusters"])
     for language in ("nl", "fr"):
         data = json.loads((ROOT / "output" / language / "clusters.json").read_text())
-        catalog = {e.msgctxt: e.msgstr for e in po.read(po_path(ROOT / "locales", language)).entries}
+        entries = po.read(po_path(ROOT / "locales", language)).entries
+        catalog = {e.msgctxt: e.msgstr for e in entries}
         assert data["page"]["title"] == catalog["page/cluster-policy/title"]
         for cluster in data["clusters"]:
             assert cluster["tagline"] == catalog[f"cluster/{cluster['id']}/tagline"]
@@ -65,7 +66,8 @@ def test_shipped_exports_match_records_and_catalogs():
 def test_shipped_exports_validate_against_the_schema(language):
     data = json.loads((ROOT / "output" / language / "clusters.json").read_text())
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
-    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(data)
+    checker = jsonschema.FormatChecker()
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=checker).validate(data)
 
 
 def test_schema_rejects_what_it_must():
