@@ -173,8 +173,9 @@ def plan_export(records: list[dict], mo_files: dict[str, bytes | None], output: 
             "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
             "completeness": completeness(export), "last_changed": export["last_changed"],
         })
+    files[output / SCHEMA_NAME] = SCHEMA_SOURCE.read_bytes()
+    # The manifest comes last, so it is renamed into place after the files it describes.
     files[output / "index.json"] = dump_json({
         "schema_version": SCHEMA_VERSION, "schema": SCHEMA_NAME,
         "source_url": records[0]["url"], "locales": locales})
-    files[output / SCHEMA_NAME] = SCHEMA_SOURCE.read_bytes()
     return files, held_back

@@ -147,6 +147,12 @@ class ClustersSpider(scrapy.Spider):
                 "summary": " ".join(teaser["summary"]),
                 "url": public_url(teaser["url"], response, page_url),
             }
+            host = urlparse(response.url).hostname
+            if urlparse(teaser["url"]).hostname != host:
+                self.crawler.stats.inc_value("speerpunt/offsite_refused")
+                self.logger.warning("not following %s: outside %s", teaser["url"], host)
+                yield item
+                continue
             yield scrapy.Request(
                 teaser["url"],
                 callback=self.parse_article,
