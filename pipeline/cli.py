@@ -14,7 +14,12 @@ from pipeline.lock import run_lock
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="speerpunt", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="speerpunt",
+        description="Harvest the '7 spearhead clusters' page into records, gettext catalogs "
+                    "and nl/en/fr JSON exports.",
+        epilog="Exit codes: 0 done; 1 the run failed and nothing was changed; "
+               "2 bad usage or configuration.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def crawl_options(sub):
