@@ -129,7 +129,8 @@ def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | N
                                  "Content-Transfer-Encoding")}}
     fields.setdefault("PO-Revision-Date", fields["POT-Creation-Date"])
     fields.setdefault("Last-Translator", "")
-    fields.setdefault("Language-Team", Locale.parse(language).english_name)
+    if "Language-Team" not in fields:
+        fields["Language-Team"] = Locale.parse(language).english_name
     fields["Language"] = language
     fields["Plural-Forms"] = get_plural(language).plural_forms
     ordered = {name: fields.pop(name) for name in HEADER_ORDER if name in fields}
@@ -158,6 +159,22 @@ def plan_update(records: list[dict], locales: Path):
         catalogs[language] = catalog
         files[path] = po.dump(catalog)
     return files, catalogs, reports
+
+
+def fresh_mo(locales: Path, language: str, po_bytes: bytes | None = None) -> bytes | None:
+    """The .mo on disk if it was compiled from the .po as it is (and equals po_bytes), else None.
+
+    Saves compiling (and importing Babel's catalog machinery) when nothing changed.
+    """
+    mo, source = mo_path(locales, language), po_path(locales, language)
+    try:
+        if mo.stat().st_mtime < source.stat().st_mtime:
+            return None
+        if po_bytes is not None and source.read_bytes() != po_bytes:
+            return None
+        return mo.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def compile_mo(catalog: po.Catalog, language: str) -> bytes:

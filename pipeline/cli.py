@@ -161,14 +161,23 @@ def command_run(args) -> int:
 
 def publication(records, output: Path, locales: Path, min_complete: float) -> dict:
     """Every file a run publishes (records, catalogs, .mo, exports), not yet written."""
-    from pipeline.catalogs import LANGUAGES, compile_mo, mo_path, plan_update, stats
+    from pipeline.catalogs import (
+        LANGUAGES,
+        compile_mo,
+        fresh_mo,
+        mo_path,
+        plan_update,
+        po_path,
+        stats,
+    )
     from pipeline.export import plan_export
     from pipeline.records import dump_records
 
     files = {output / "records.jsonl": dump_records(records)}
     catalog_files, catalogs, reports = plan_update(records, locales)
     files.update(catalog_files)
-    compiled = {language: compile_mo(catalogs[language], language) for language in LANGUAGES}
+    compiled = {language: fresh_mo(locales, language, files[po_path(locales, language)])
+                or compile_mo(catalogs[language], language) for language in LANGUAGES}
     files.update({mo_path(locales, language): mo for language, mo in compiled.items()})
     export_files, held_back = plan_export(records, compiled, output, min_complete)
     files.update(export_files)
@@ -211,7 +220,7 @@ def command_catalogs(args) -> int:
 
 
 def command_export(args) -> int:
-    from pipeline.catalogs import LANGUAGES, compile_mo, mo_path, po_path
+    from pipeline.catalogs import LANGUAGES, compile_mo, fresh_mo, mo_path, po_path
     from pipeline.export import plan_export
 
     check_directories(args.output, args.locales)
@@ -219,14 +228,13 @@ def command_export(args) -> int:
         records = load_records(args.output)
         compiled, mo_files = {}, {}
         for language in LANGUAGES:
-            mo, po = mo_path(args.locales, language), po_path(args.locales, language)
-            if not po.exists():
+            if not po_path(args.locales, language).exists():
                 compiled[language] = None
-            elif mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-                compiled[language] = mo.read_bytes()
-            else:  # the translator edited the .po since it was compiled
-                compiled[language] = mo_files[mo] = compile_mo(
-                    load_catalog(args.locales, language), language)
+            else:  # compiled again when the translator edited the .po since
+                compiled[language] = fresh_mo(args.locales, language)
+                if compiled[language] is None:
+                    compiled[language] = mo_files[mo_path(args.locales, language)] = compile_mo(
+                        load_catalog(args.locales, language), language)
         files, held_back = plan_export(records, compiled, args.output, args.min_complete)
         written = write_files({**mo_files, **files}, args.output, args.locales)
     for language, share in held_back:

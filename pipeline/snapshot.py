@@ -32,7 +32,9 @@ def serve(directory: Path = SNAPSHOT_DIR):
     """Yield the base URL ('http://127.0.0.1:PORT') of a server for directory."""
     handler = partial(SnapshotHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutdown() waits for the loop to notice (0.5 s by default).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
