@@ -98,11 +98,16 @@ def crawl(args):
         with serve() as base_url:
             return run_crawl(base_url + PAGE_PATH, {**SNAPSHOT_SETTINGS, **settings},
                              args.verbose)
+    cache = (args.output / ".cache" / "http").absolute()
+    return run_crawl(args.url, {"HTTPCACHE_DIR": str(cache), **settings}, args.verbose)
+
+
+def check_crawl_options(args) -> None:
+    """Refuse bad usage before anything is locked or written."""
     if args.url and (urlparse(args.url).scheme not in ("http", "https")
                      or not urlparse(args.url).hostname):
         raise BadUsage(f"--url must be an http(s) URL, not {args.url!r}")
-    cache = (args.output / ".cache" / "http").absolute()
-    return run_crawl(args.url, {"HTTPCACHE_DIR": str(cache), **settings}, args.verbose)
+    scrapy_settings(args)
 
 
 def scrapy_settings(args) -> dict[str, str]:
@@ -124,6 +129,7 @@ def crawled_records(result) -> list[dict]:
 def command_crawl(args) -> int:
     from pipeline.records import dump_records
 
+    check_crawl_options(args)
     check_directories(args.output)
     with run_lock(args.output):
         records = crawled_records(crawl(args))
@@ -137,6 +143,7 @@ def command_run(args) -> int:
     from pipeline.records import read_records
     from pipeline.report import RunReport, summary
 
+    check_crawl_options(args)
     check_directories(args.output, args.locales)
     with run_lock(args.output) as stale:
         report = RunReport(args.url or ("snapshot" if args.snapshot else "live"), stale)

@@ -1,0 +1,67 @@
+"""The command line as translators and operators meet it: help, exit codes, light imports."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT, run_cli
+
+PROBE = """
+import sys
+from pipeline.cli import main
+code = main(sys.argv[1:])
+heavy = sorted({name.split('.')[0] for name in sys.modules} & {'scrapy', 'twisted'})
+print('HEAVY', ','.join(heavy) or '-')
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("command", [["catalogs", "stats"], ["catalogs", "check"], ["export"]])
+def test_translator_commands_never_import_scrapy_or_twisted(workdir, command):
+    """These run after every edit of a .po: they must start fast, without the crawler."""
+    args = [*command, "--locales", str(workdir / "locales"), "--output", str(workdir / "output")]
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "HEAVY -" in result.stdout
+
+
+def test_stats_table_shows_every_locale(workdir):
+    result = run_cli("catalogs", "stats", "--locales", str(workdir / "locales"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["locale", "translated", "fuzzy", "untranslated", "obsolete",
+                                "words", "percent"]
+    assert lines[2].split()[:2] == ["nl", "27"] and lines[2].split()[-1] == "100%"
+    assert lines[3].split()[:2] == ["fr", "27"]
+
+
+def test_shipped_catalogs_pass_the_check():
+    result = run_cli("catalogs", "check")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", [["run", "--snapshot", "--url", "http://x"],
+                                  ["run", "--min-complete", "1.5"],
+                                  ["catalogs", "translate"],
+                                  ["run", "--url", "ftp://example.com/"],
+                                  ["run", "-s", "lowercase=1"]])
+def test_bad_usage_exits_2(args, tmp_path):
+    result = run_cli(*args, "--output", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_export_without_records_fails_with_one_line(tmp_path):
+    result = run_cli("export", "--output", str(tmp_path / "out"), "--locales",
+                     str(tmp_path / "loc"))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "no records" in result.stderr
+
+
+def test_help_names_exit_codes():
+    result = run_cli("--help")
+    assert result.returncode == 0 and "Exit codes: 0 done; 1" in result.stdout
