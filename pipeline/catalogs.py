@@ -142,23 +142,45 @@ def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | N
     return header
 
 
-def plan_update(records: list[dict], locales: Path):
-    """New bytes for the template and every catalog, plus a MergeReport per language.
+@dataclass
+class Update:
+    """What `catalogs update` would write, and what it means for each language."""
 
-    Nothing is written here: the caller publishes all files together.
+    files: dict[Path, bytes]
+    reports: dict[str, MergeReport]
+    stats: dict[str, "Stats"]
+    compiled: dict[str, bytes]
+
+
+def plan_update(records: list[dict], locales: Path, compile: bool = False) -> Update:
+    """New bytes for the template and every catalog (and their .mo when compile is set).
+
+    Nothing is written here: the caller publishes all files together. One
+    catalog is held in memory at a time.
     """
     pot = template_path(locales)
-    template = build_template(records, read_catalog(pot))
-    files = {pot: po.dump(template)}
-    catalogs, reports = {}, {}
+    template, pot_bytes = build_template(records, _read_bytes(pot))
+    update = Update({pot: pot_bytes}, {}, {}, {})
     for language in LANGUAGES:
         path = po_path(locales, language)
         existing = read_catalog(path)
-        entries, reports[language] = merge(template, existing or po.Catalog(po.Entry(""), []))
+        empty = po.Catalog(po.Entry(""), [])
+        entries, update.reports[language] = merge(template, existing or empty)
         catalog = po.Catalog(catalog_header(language, template, existing), entries)
-        catalogs[language] = catalog
-        files[path] = po.dump(catalog)
-    return files, catalogs, reports
+        update.files[path] = po.dump(catalog)
+        update.stats[language] = stats(catalog, language)
+        if compile:
+            update.compiled[language] = (fresh_mo(locales, language, update.files[path])
+                                         or compile_mo(catalog, language))
+            update.files[mo_path(locales, language)] = update.compiled[language]
+    return update
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
 
 
 def fresh_mo(locales: Path, language: str, po_bytes: bytes | None = None) -> bytes | None:

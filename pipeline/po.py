@@ -20,7 +20,8 @@ _ESCAPE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
 _UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
               "\\": "\\", '"': '"', "'": "'", "?": "?"}
 _UNESCAPE = re.compile(r"\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)")
-_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s*(\".*)$")
+_KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr"))
+_PLURAL_MSGSTR = re.compile(r"msgstr\[\d+\]")
 
 
 class POError(Exception):
@@ -31,7 +32,7 @@ class POError(Exception):
         self.path, self.line = path, line
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One message with everything a PO file can say about it."""
 
@@ -107,6 +108,9 @@ def escape(text: str) -> str:
 
 def _string(token: str, path, number: int) -> str:
     """The value of one quoted PO string; the closing quote must not be escaped."""
+    if len(token) > 1 and token[0] == '"' and token[-1] == '"' and token[-2] != "\\":
+        body = token[1:-1]  # the common case, checked cheaply
+        return unescape(body) if "\\" in body else body
     token = token.strip()
     body = token[1:-1]
     trailing = len(body) - len(body.rstrip("\\"))
@@ -117,6 +121,16 @@ def _string(token: str, path, number: int) -> str:
 
 _PREVIOUS = {"msgctxt": "previous_msgctxt", "msgid": "previous_msgid",
              "msgid_plural": "previous_msgid_plural"}
+
+
+def _lines(text: str):
+    """Lines split at "\n" only (a U+2028 inside a msgstr is text, not a line break),
+    one at a time, so a 50k-message catalog is not held twice in memory."""
+    start = 0
+    while (end := text.find("\n", start)) >= 0:
+        yield text[start:end]
+        start = end + 1
+    yield text[start:]
 
 
 def parse(data: bytes, path="<catalog>") -> Catalog:
@@ -131,35 +145,39 @@ def parse(data: bytes, path="<catalog>") -> Catalog:
     has_keyword = False  # the entry has a msgctxt/msgid line, so comments start a new one
     last: str | None = None  # the field continuation strings extend
     plural_index = 0
-    for number, raw in enumerate(text.removeprefix("\ufeff").splitlines(), start=1):
+    number = 0
+    for number, raw in enumerate(_lines(text.removeprefix("\ufeff")), start=1):
         line = raw.strip()
         if not line:
             continue
-        obsolete = line.startswith("#~")
-        if obsolete:
-            line = line[2:].lstrip()
-            if not line:
-                continue
-        if obsolete and line[0] == "|":
-            line = "#" + line  # "#~| msgid" is the previous msgid of an obsolete entry
-        previous = line.startswith("#|")
-        if line[0] == "#" and has_keyword:
-            entries.append(entry)
-            entry, has_keyword, last = Entry(msgid=""), False, None
-        if line[0] == "#" and not previous:
-            kind, rest = line[1:2], line[2:]
-            if kind == ".":
-                entry.extracted.append(rest.removeprefix(" "))
-            elif kind == ":":
-                entry.references.extend(rest.split())
-            elif kind == ",":
-                entry.flags.extend(flag.strip() for flag in rest.split(",") if flag.strip())
-            else:
-                entry.comments.append(line[1:].removeprefix(" "))
-            continue
-        if previous:
-            line = line[2:].lstrip()
-        if line.startswith('"'):
+        obsolete = previous = False
+        if line[0] == "#":
+            if line.startswith("#~"):
+                obsolete, line = True, line[2:].lstrip()
+                if not line:
+                    continue
+                if line[0] == "|":
+                    line = "#" + line  # "#~| msgid" is the previous msgid of an obsolete entry
+            if line[0] == "#":
+                if has_keyword:
+                    entries.append(entry)
+                    entry, has_keyword, last = Entry(msgid=""), False, None
+                kind = line[1:2]
+                if kind == "|":
+                    previous, line = True, line[2:].lstrip()
+                elif kind == ".":
+                    entry.extracted.append(line[2:].removeprefix(" "))
+                    continue
+                elif kind == ":":
+                    entry.references.extend(line[2:].split())
+                    continue
+                elif kind == ",":
+                    entry.flags.extend(f.strip() for f in line[2:].split(",") if f.strip())
+                    continue
+                else:
+                    entry.comments.append(line[1:].removeprefix(" "))
+                    continue
+        if line[0] == '"':
             if last is None:
                 raise POError(path, number, "syntax error: a string with no keyword before it")
             value = _string(line, path, number)
@@ -168,21 +186,24 @@ def parse(data: bytes, path="<catalog>") -> Catalog:
             else:
                 setattr(entry, last, getattr(entry, last) + value)
             continue
-        match = _KEYWORD.match(line)
-        if not match:
-            raise POError(path, number, f"syntax error: unexpected {line.split()[0][:30]!r}")
-        keyword, index, rest = match.groups()
-        value = _string(rest, path, number)
+        quote = line.find('"')
+        keyword = line[:quote].rstrip() if quote > 0 else line.split()[0]
+        if quote < 0 or keyword not in _KEYWORDS and not _PLURAL_MSGSTR.fullmatch(keyword):
+            raise POError(path, number, f"syntax error: unexpected {keyword[:30]!r}")
+        value = _string(line[quote:], path, number)
         if previous:
             if keyword not in _PREVIOUS:
                 raise POError(path, number, f"syntax error: {keyword} in a #| line")
             last = _PREVIOUS[keyword]
             setattr(entry, last, value)
-            continue
-        if has_keyword and (keyword == "msgctxt" or (keyword == "msgid" and last != "msgctxt")):
-            entries.append(entry)
-            entry, has_keyword = Entry(msgid=""), False
-        if keyword in ("msgctxt", "msgid"):
+        elif keyword == "msgstr":
+            if not has_keyword:
+                raise POError(path, number, "syntax error: msgstr without msgid")
+            entry.msgstr, last = value, "msgstr"
+        elif keyword == "msgid" or keyword == "msgctxt":
+            if has_keyword and (keyword == "msgctxt" or last != "msgctxt"):
+                entries.append(entry)
+                entry, has_keyword = Entry(msgid=""), False
             if not has_keyword:
                 entry.line, entry.obsolete, has_keyword = number, obsolete, True
             last = keyword
@@ -191,11 +212,9 @@ def parse(data: bytes, path="<catalog>") -> Catalog:
             raise POError(path, number, f"syntax error: {keyword} without msgid")
         elif keyword == "msgid_plural":
             entry.msgid_plural, last = value, "msgid_plural"
-        elif index is not None:
-            plural_index = int(index)
-            entry.msgstr_plural[plural_index], last = value, "msgstr_plural"
         else:
-            entry.msgstr, last = value, "msgstr"
+            plural_index = int(keyword[7:-1])
+            entry.msgstr_plural[plural_index], last = value, "msgstr_plural"
     if has_keyword:
         entries.append(entry)
     elif entry.comments or entry.extracted or entry.flags or entry.references:
@@ -233,6 +252,8 @@ def read(path: Path) -> Catalog:
 
 
 def _field(prefix: str, keyword: str, value: str) -> list[str]:
+    if "\n" not in value[:-1]:
+        return [f'{prefix}{keyword} "{escape(value)}"']
     pieces = value.split("\n")
     if len(pieces) > 2 or (len(pieces) == 2 and pieces[1]):
         lines = [f"{prefix}{keyword} \"\""]
@@ -282,6 +303,8 @@ def format_entry(entry: Entry) -> list[str]:
 
 def dump(catalog: Catalog) -> bytes:
     """The catalog as GNU msgcat --no-wrap would write it."""
-    blocks = ["\n".join(format_entry(catalog.header))]
-    blocks += ["\n".join(format_entry(entry)) for entry in catalog.entries]
-    return ("\n\n".join(blocks) + "\n").encode("utf-8")
+    out = bytearray("\n".join(format_entry(catalog.header)).encode("utf-8"))
+    for entry in catalog.entries:
+        out += ("\n\n" + "\n".join(format_entry(entry))).encode("utf-8")
+    out += b"\n"
+    return bytes(out)

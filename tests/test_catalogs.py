@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import po
-from pipeline.catalogs import compile_mo, plan_update, po_path, template_path
+from pipeline.catalogs import plan_update, po_path, template_path
 from pipeline.files import publish
 from pipeline.records import read_records
 from tests.conftest import ROOT, run_cli, tree_bytes
@@ -26,9 +26,9 @@ def shipped_records():
 
 
 def update(records, locales):
-    files, catalogs, reports = plan_update(records, locales)
-    publish(files)
-    return catalogs, reports
+    update = plan_update(records, locales, compile=True)
+    publish(update.files)
+    return update.compiled, update.reports
 
 
 def entries(locales, language):
@@ -147,8 +147,7 @@ def test_obsolete_entry_returns_fuzzy_when_its_text_changed(workdir, shipped_rec
 def test_second_update_with_nothing_new_rewrites_nothing(workdir, shipped_records):
     locales = workdir / "locales"
     update(shipped_records, locales)
-    files, _, _ = plan_update(shipped_records, locales)
-    assert publish(files) == []
+    assert publish(plan_update(shipped_records, locales, compile=True).files) == []
 
 
 def test_headers_are_valid_and_complete(workdir, shipped_records):
@@ -199,9 +198,9 @@ def test_shipped_catalogs_survive_msgcat_unchanged(language):
 
 def test_compiled_catalog_leaves_out_fuzzy_and_untranslated(workdir, shipped_records):
     locales = workdir / "locales"
-    catalogs, _ = update(edited(shipped_records, "cluster", "medvia", tagline="new tagline"),
+    compiled, _ = update(edited(shipped_records, "cluster", "medvia", tagline="new tagline"),
                          locales)
-    translations = gettext.GNUTranslations(io.BytesIO(compile_mo(catalogs["nl"], "nl")))
+    translations = gettext.GNUTranslations(io.BytesIO(compiled["nl"]))
     assert translations.pgettext("cluster/medvia/tagline", "new tagline") == "new tagline"
     assert translations.pgettext("cluster/medvia/name", "MEDVIA") == "MEDVIA"
     assert translations.pgettext("page/cluster-policy/title", "7 spearhead clusters") \
@@ -242,3 +241,13 @@ def test_pybabel_extract_produces_the_same_template(tmp_path):
     theirs, ours = pot.read_text(), (ROOT / "locales" / "clusters.pot").read_text()
     body = ours[ours.index("\n\n#. "):]
     assert len(body) > 5000 and theirs.rstrip("\n").endswith(body.rstrip("\n"))
+
+
+def test_only_newlines_end_po_lines():
+    """U+2028 and other Unicode line separators inside a string are text (Python's
+    splitlines would cut the entry there)."""
+    catalog = po.parse('msgctxt "c"\nmsgid "a\u2028b\x1cc"\nmsgstr "d\u2029e"\n'.encode())
+    assert catalog.entries[0].msgid == "a\u2028b\x1cc"
+    text = po.dump(catalog)
+    assert text.count(b"\n") == 6  # empty header (2 lines), a blank line, the 3 lines
+    assert po.parse(text).entries[0].msgstr == "d\u2029e"
