@@ -13,8 +13,15 @@ from pipeline.errors import BadUsage, RunFailed
 from pipeline.lock import run_lock
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse whose usage errors are one line, like every other failure (exit 2)."""
+
+    def error(self, message):
+        self.exit(2, f"speerpunt: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="speerpunt",
         description="Harvest the '7 spearhead clusters' page into records, gettext catalogs "
                     "and nl/en/fr JSON exports.",
@@ -168,28 +175,17 @@ def command_run(args) -> int:
 
 def publication(records, output: Path, locales: Path, min_complete: float) -> dict:
     """Every file a run publishes (records, catalogs, .mo, exports), not yet written."""
-    from pipeline.catalogs import (
-        LANGUAGES,
-        compile_mo,
-        fresh_mo,
-        mo_path,
-        plan_update,
-        po_path,
-        stats,
-    )
+    from pipeline.catalogs import plan_update
     from pipeline.export import plan_export
     from pipeline.records import dump_records
 
     files = {output / "records.jsonl": dump_records(records)}
-    catalog_files, catalogs, reports = plan_update(records, locales)
-    files.update(catalog_files)
-    compiled = {language: fresh_mo(locales, language, files[po_path(locales, language)])
-                or compile_mo(catalogs[language], language) for language in LANGUAGES}
-    files.update({mo_path(locales, language): mo for language, mo in compiled.items()})
-    export_files, held_back = plan_export(records, compiled, output, min_complete)
+    update = plan_update(records, locales, compile=True)
+    files.update(update.files)
+    export_files, held_back = plan_export(records, update.compiled, output, min_complete)
     files.update(export_files)
-    return {"files": files, "merges": reports, "held_back": held_back,
-            "stats": {language: stats(catalogs[language], language) for language in LANGUAGES}}
+    return {"files": files, "merges": update.reports, "held_back": held_back,
+            "stats": update.stats}
 
 
 def command_catalogs(args) -> int:
@@ -219,10 +215,10 @@ def command_catalogs(args) -> int:
             return 0
         from pipeline.report import merge_lines
 
-        files, _, reports = catalogs.plan_update(load_records(args.output), args.locales)
-        written = write_files(files, args.locales)
-    print("\n".join(merge_lines(reports)))
-    print(f"{len(written)} of {len(files)} catalog files changed")
+        update = catalogs.plan_update(load_records(args.output), args.locales)
+        written = write_files(update.files, args.locales)
+    print("\n".join(merge_lines(update.reports)))
+    print(f"{len(written)} of {len(update.files)} catalog files changed")
     return 0
 
 

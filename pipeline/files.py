@@ -35,9 +35,11 @@ def publish(files: dict[Path, bytes]) -> list[Path]:
     try:
         for path, data in changed.items():
             staged.append((_temporary_copy(path, data), path))
-    except BaseException:
+    except BaseException as error:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)  # a write/fsync error names no file: name the target
         raise
     for temporary, path in staged:
         os.replace(temporary, path)

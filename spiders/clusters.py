@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlparse, urlunparse
 
 import scrapy
+from scrapy import signals
 from scrapy.http import HtmlResponse
 
 LIVE_URL = "https://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"
@@ -65,6 +66,13 @@ class ClustersSpider(scrapy.Spider):
         self.allowed_domains = [urlparse(self.start_url).hostname]
         self.failure: str | None = None
 
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.page_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.page_dropped, signal=signals.request_dropped)
+        return spider
+
     async def start(self):
         yield scrapy.Request(self.start_url, callback=self.parse, errback=self.page_failed)
 
@@ -79,6 +87,19 @@ class ClustersSpider(scrapy.Spider):
         from pipeline.crawl import describe_failure
 
         self.fail(describe_failure(failure, self.allowed_domains[0]))
+
+    def page_scheduled(self, request):
+        """A redirect of the page to another host: Scrapy drops it unfetched, with no errback."""
+        if request.callback == self.parse and request.meta.get("redirect_urls"):
+            host, allowed = urlparse(request.url).hostname or "", self.allowed_domains[0]
+            if host != allowed and not host.endswith("." + allowed):
+                self.fail(f"refused to leave {allowed}: redirected to {request.url}")
+
+    def page_dropped(self, request):
+        """A redirect of the page back to a URL already fetched: the duplicate filter drops it."""
+        if request.callback == self.parse and request.meta.get("redirect_urls"):
+            hops = " -> ".join([*request.meta["redirect_urls"], request.url])
+            self.fail(f"redirect loop: {hops}")
 
     def parse(self, response):
         """Page, clusters and teaser requests from the cluster-policy page.

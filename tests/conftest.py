@@ -40,12 +40,23 @@ def serve_snapshot(site: Site, page: str | bytes | None = None) -> str:
     return site.route(PAGE_PATH, snapshot_page() if page is None else page)
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120):
-    """`speerpunt ARGS` as its own process, the way cron runs it."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+FAULT_SHIM = ROOT / "tests" / "faultshim"
+CLI = [sys.executable, "-m", "pipeline.cli"]
+
+
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a `speerpunt` process; extra env also puts the fault shim first
+    on PYTHONPATH (tests/faultshim/sitecustomize.py acts only when SPEERPUNT_FAULT is set)."""
+    path = [str(FAULT_SHIM), str(ROOT)] if env else [str(ROOT)]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path), **(env or {})}
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None):
+    """`speerpunt ARGS` as its own process, the way cron runs it (env: extra variables)."""
     return subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", *args],
-        cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=timeout,
+        [*CLI, *args],
+        cwd=cwd or ROOT, env=cli_env(env), capture_output=True, text=True, timeout=timeout,
     )
 
 

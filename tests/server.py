@@ -13,6 +13,7 @@ class Route:
     headers: dict = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0
     declared_length: int | None = None  # a Content-Length larger than the body: truncated
+    etag: str | None = None  # send ETag + Cache-Control: max-age=0; 304 on a matching If-None-Match
 
 
 class Site:
@@ -31,19 +32,25 @@ class Site:
                 route = site.routes.get(self.path, Route(404, b"not found"))
                 if route.delay:
                     time.sleep(route.delay)
-                self.send_response(route.status)
-                for name, value in route.headers.items():
-                    self.send_header(name, value)
-                length = route.declared_length or len(route.body)
-                self.send_header("Content-Length", str(length))
-                if route.declared_length:
-                    self.send_header("Connection", "close")
-                self.end_headers()
+                status, body, headers = route.status, route.body, dict(route.headers)
+                if route.etag is not None:
+                    tag = f'"{route.etag}"'
+                    headers.update({"ETag": tag, "Cache-Control": "max-age=0"})
+                    if tag in self.headers.get("If-None-Match", ""):
+                        status, body = 304, b""
                 try:
-                    self.wfile.write(route.body)
+                    self.send_response(status)
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    length = route.declared_length or len(body)
+                    self.send_header("Content-Length", str(length))
+                    if route.declared_length:
+                        self.send_header("Connection", "close")
+                    self.end_headers()
+                    self.wfile.write(body)
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
-                    pass
+                    self.close_connection = True  # the client gave up (timeout, size limit)
                 if route.declared_length:
                     self.close_connection = True
 

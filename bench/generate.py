@@ -1,0 +1,177 @@
+"""Generated sites for the scale benchmarks: records, translations and a new site version.
+
+Everything is deterministic (fixed vocabulary, fixed seeds), so every run of
+the benchmark measures the same files. Texts are sentences of 8–40 words;
+clusters have ids c00001, c00002, … so catalog contexts look like ours
+(`cluster/c00001/description`).
+"""
+
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import po
+
+SEED = 20261128
+PAGE_URL = "https://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"
+VOCABULARY = tuple("""
+able access across action active advance agency aim air alliance analysis applied area
+around asset assist attract automated balance base basic battery become benefit better
+bio blue board boost brand bridge broad build business capacity capital carbon care
+center chain change chemistry circular city clean climate cluster coast collaborate
+common community company competence complex connect consortium construction consumer
+content control cost create critical culture customer data deliver demand design develop
+device digital direct domain drive durable early economy ecosystem edge education
+effective efficient electric emission energy engine enterprise environment equipment
+European event excellence expand expert export facility factory field finance flexible
+focus food forward founded future global goal green grid ground group grow health help
+high hub human idea impact improve industry initiative innovation insight integrate
+intelligent international invest joint knowledge lab large launch lead learn legal life
+light link local logistics long maritime market material measure medical member method
+mobility model modern network new offer open operation opportunity order organise
+partner people performance pilot plan plastic platform policy port power practice
+precision process product production program project public quality rapid reach
+research resource result roll safe scale science sector secure service share skill smart
+society software solution source space spearhead standard start strategy strength
+strong structure supply support sustainable system talent team technology test
+tomorrow tool trade traffic transition transport trust unique university value vision
+water waste wind work world young zero
+""".split())
+PAGE_RECORD_BASE = {"type": "page", "id": "cluster-policy"}
+
+
+def sentence(rng: random.Random, low: int = 8, high: int = 40) -> str:
+    words = [rng.choice(VOCABULARY) for _ in range(rng.randint(low, high))]
+    return " ".join([words[0].capitalize(), *words[1:]]) + "."
+
+
+def _dictionary(language: str) -> dict[str, str]:
+    """A fixed word-for-word 'translation' per language (a seeded permutation of the vocabulary)."""
+    words = list(VOCABULARY)
+    random.Random(f"{SEED}-{language}").shuffle(words)
+    suffix = {"nl": "en", "fr": "é"}[language]
+    return {source: target + suffix for source, target in zip(VOCABULARY, words, strict=True)}
+
+
+_DICTIONARIES: dict[str, dict[str, str]] = {}
+
+
+def translate(text: str, language: str) -> str:
+    """The generated translation of a generated sentence: deterministic, distinct per text."""
+    table = _DICTIONARIES.setdefault(language, _dictionary(language))
+    words = text.rstrip(".").split()
+    translated = [table.get(word.lower(), word) for word in words]
+    return " ".join([translated[0].capitalize(), *translated[1:]]) + "."
+
+
+def cluster_id(number: int) -> str:
+    return f"c{number:05d}"
+
+
+def cluster_record(rng: random.Random, number: int, used: set[str]) -> dict:
+    texts = []
+    for _ in range(3):
+        text = sentence(rng)
+        while text in used:  # every source text unique, so a moved translation shows
+            text = sentence(rng)
+        used.add(text)
+        texts.append(text)
+    name, tagline, description = texts
+    return {"type": "cluster", "id": cluster_id(number), "position": number, "name": name,
+            "tagline": tagline, "description": description,
+            "url": f"{PAGE_URL}#{cluster_id(number)}"}
+
+
+def site_records(clusters: int, seed: int = SEED) -> list[dict]:
+    """A page record (shape of output/records.jsonl) and `clusters` generated clusters."""
+    rng = random.Random(seed)
+    used: set[str] = set()
+    page = {**PAGE_RECORD_BASE, "title": "Generated spearhead clusters",
+            "intro": sentence(rng), "url": PAGE_URL,
+            "breadcrumbs": ["Flanders Investment & Trade", "Invest in Flanders"]}
+    used.update((page["title"], page["intro"]))
+    return [page, *(cluster_record(rng, number, used) for number in range(1, clusters + 1))]
+
+
+def write_records(path: Path, records: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                    encoding="utf-8")
+
+
+def read_records(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def fill_translations(po_file: Path, language: str) -> dict[str, str]:
+    """Translate every live message of a catalog in place; {msgctxt: translation}."""
+    catalog = po.read(po_file)
+    translations = {}
+    for entry in catalog.entries:
+        if not entry.obsolete:
+            entry.msgstr = translate(entry.msgid, language)
+            translations[entry.msgctxt] = entry.msgstr
+    po_file.write_bytes(po.dump(catalog))
+    return translations
+
+
+def texts(records: list[dict]) -> dict[str, str]:
+    """{msgctxt: source text} of the translatable fields, as speerpunt's template has them."""
+    from pipeline.records import TRANSLATABLE_FIELDS
+
+    return {f"{r['type']}/{r['id']}/{name}": r[name]
+            for r in records for name in TRANSLATABLE_FIELDS[r["type"]]}
+
+
+@dataclass
+class NewVersion:
+    """The next version of a generated site and what changed, by msgctxt."""
+
+    records: list[dict]
+    edited: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def new_version(records: list[dict], edit_share: float = 0.05, add_share: float = 0.02,
+                remove_share: float = 0.02, seed: int = SEED + 1) -> NewVersion:
+    """5 % of texts edited (one word changed), 2 % of messages added, 2 % removed.
+
+    Messages are added and removed a cluster (3 messages) at a time: new clusters
+    at random places in the page, dropped clusters anywhere.
+    """
+    rng = random.Random(seed)
+    page, clusters = records[0], [dict(r) for r in records[1:]]
+    messages = len(texts(records))
+    used = set(texts(records).values())
+    removed_clusters = set(rng.sample(range(len(clusters)), round(remove_share * messages / 3)))
+    removed = [f"cluster/{clusters[i]['id']}/{name}" for i in sorted(removed_clusters)
+               for name in ("name", "tagline", "description")]
+    kept = [c for i, c in enumerate(clusters) if i not in removed_clusters]
+    next_number = len(clusters) + 1
+    added = []
+    for _ in range(round(add_share * messages / 3)):
+        cluster = cluster_record(rng, next_number, used)
+        next_number += 1
+        kept.insert(rng.randint(0, len(kept)), cluster)
+        added += [f"cluster/{cluster['id']}/{name}" for name in ("name", "tagline", "description")]
+    page = dict(page)
+    new_ids = {context.split("/")[1] for context in added}
+    candidates = [(page, "intro")] + [(c, name) for c in kept if c["id"] not in new_ids
+                                      for name in ("name", "tagline", "description")]
+    edited = []
+    for record, name in rng.sample(candidates, round(edit_share * messages)):
+        words = record[name].rstrip(".").split()
+        at = rng.randrange(len(words))
+        replacement = rng.choice([w for w in VOCABULARY if w.lower() != words[at].lower()])
+        words[at] = replacement.capitalize() if at == 0 else replacement
+        text = " ".join(words) + "."
+        if text in used:
+            continue
+        used.add(text)
+        record[name] = text
+        edited.append(f"{record['type']}/{record['id']}/{name}")
+    for position, cluster in enumerate(kept, start=1):
+        cluster["position"] = position
+    return NewVersion([page, *kept], edited, added, removed)

@@ -1,0 +1,170 @@
+"""Timing one command as its own process: wall time, peak memory, a hard time cap.
+
+Wall time is time.perf_counter() around the child. Peak memory is the child's
+own maximum resident set size, reported by `/usr/bin/time -f %M` (or, where
+that is missing, by bench/memwrap.py, which execs the command and reads
+getrusage(RUSAGE_CHILDREN) after waiting for it). A command still running
+after the cap is killed with its whole process group and reported as a timeout.
+"""
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+TIMEOUT = 300.0
+GNU_TIME = Path("/usr/bin/time")
+MEMWRAP = Path(__file__).with_name("memwrap.py")
+
+
+@dataclass
+class Measurement:
+    wall: float  # seconds
+    peak_kb: int | None
+    returncode: int | None
+    timed_out: bool
+    stdout: str
+    stderr: str
+
+
+def memory_wrapper() -> list[str]:
+    """The prefix that makes a command report its peak RSS (KiB) into the file named last."""
+    if GNU_TIME.exists():
+        return [str(GNU_TIME), "-f", "%M", "-o"]
+    return [sys.executable, str(MEMWRAP)]
+
+
+def memory_method() -> str:
+    return "/usr/bin/time -f %M" if GNU_TIME.exists() else "bench/memwrap.py (getrusage)"
+
+
+def run(command: list[str], cwd: Path | None = None, timeout: float = TIMEOUT,
+        env: dict | None = None) -> Measurement:
+    """Run command once in its own process group; never raises on failure or timeout."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss", delete=False) as handle:
+        report = Path(handle.name)
+    try:
+        wrapped = [*memory_wrapper(), str(report), *command]
+        start = time.perf_counter()
+        process = subprocess.Popen(wrapped, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)  # our child's own group, nobody else's
+            stdout, stderr = process.communicate()
+            timed_out = True
+        wall = time.perf_counter() - start
+        peak = _peak(report)
+    finally:
+        report.unlink(missing_ok=True)
+    returncode = None if timed_out else process.returncode
+    return Measurement(wall, peak, returncode, timed_out, stdout, stderr)
+
+
+def _peak(report: Path) -> int | None:
+    try:
+        lines = report.read_text().split()
+    except OSError:
+        return None
+    for word in reversed(lines):  # GNU time may write "Command exited…" before the number
+        if word.isdigit():
+            return int(word)
+    return None
+
+
+@dataclass
+class Series:
+    """Every measurement of one command in one comparison."""
+
+    label: str
+    runs: list[Measurement]
+
+    @property
+    def timed_out(self) -> bool:
+        return any(m.timed_out for m in self.runs)
+
+    @property
+    def failed(self) -> list[Measurement]:
+        return [m for m in self.runs if not m.timed_out and m.returncode != 0]
+
+    @property
+    def median(self) -> float | None:
+        if self.timed_out or not self.runs:
+            return None
+        return statistics.median(m.wall for m in self.runs)
+
+    @property
+    def spread(self) -> tuple[float, float] | None:
+        if self.timed_out or not self.runs:
+            return None
+        walls = [m.wall for m in self.runs]
+        return min(walls), max(walls)
+
+    @property
+    def peak_mb(self) -> float | None:
+        peaks = [m.peak_kb for m in self.runs if m.peak_kb is not None and not m.timed_out]
+        return max(peaks) / 1024 if peaks else None
+
+
+def alternate(commands: dict[str, list[str]], runs: int, cwd: Path | None = None,
+              prepare=None, after=None, timeout: float = TIMEOUT,
+              progress=None) -> dict[str, Series]:
+    """Run the commands in turn, A B C A B C …, `runs` rounds; a command that timed out once
+    is not run again (its result is the timeout). prepare(label) runs untimed before each
+    command (fresh copies), after(label, measurement) untimed after it (checks)."""
+    series = {label: Series(label, []) for label in commands}
+    for round_ in range(runs):
+        for label, command in commands.items():
+            if series[label].timed_out:
+                continue
+            prepared = prepare(label) if prepare else None
+            measurement = run(command if prepared is None else prepared, cwd=cwd,
+                              timeout=timeout)
+            series[label].runs.append(measurement)
+            if after:
+                after(label, measurement)
+            if progress:
+                progress(f"{label} #{round_ + 1}: {describe(measurement)}")
+    return series
+
+
+def describe(measurement: Measurement) -> str:
+    if measurement.timed_out:
+        return f"timeout > {TIMEOUT:.0f} s"
+    text = f"{measurement.wall:.3f} s"
+    if measurement.peak_kb:
+        text += f", {measurement.peak_kb / 1024:.0f} MB"
+    if measurement.returncode:
+        text += f", exit {measurement.returncode}"
+    return text
+
+
+def seconds(value: float | None, timed_out: bool = False) -> str:
+    if timed_out:
+        return f"timeout > {TIMEOUT:.0f} s"
+    if value is None:
+        return "—"
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def ratio(numerator: float | None, denominator: float | None) -> str:
+    if numerator is None or not denominator:
+        return "—"
+    return f"{numerator / denominator:.2f}×"
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    """A GitHub-flavoured Markdown table, readable as plain text too."""
+    cells = [headers, *rows]
+    widths = [max(len(str(row[i])) for row in cells) for i in range(len(headers))]
+    lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
+             for row in cells]
+    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(lines)
