@@ -73,8 +73,8 @@ def merge(template: po.Catalog, catalog: po.Catalog) -> tuple[list[po.Entry], Me
             report.new.append(context)
         else:
             _follow_source(entry, source.msgid, report)
-        entry.extracted = list(source.extracted)
-        entry.references = list(source.references)
+        entry.extracted = source.extracted  # shared with the template: never mutated
+        entry.references = source.references
         merged.append(entry)
     gone = [entry for entry in catalog.entries if not entry.obsolete
             and entry.msgctxt in live and entry.translated]
@@ -152,28 +152,39 @@ class Update:
     compiled: dict[str, bytes]
 
 
-def plan_update(records: list[dict], locales: Path, compile: bool = False) -> Update:
+def plan_update(records: list[dict], locales: Path, compile: bool = False,
+                stage=None) -> Update:
     """New bytes for the template and every catalog (and their .mo when compile is set).
 
-    Nothing is written here: the caller publishes all files together. One
-    catalog is held in memory at a time.
+    Nothing is published here: each file goes to stage(path, data) (a
+    Publication's, which writes a temporary copy at once) or else into
+    Update.files. One catalog is held in memory at a time.
     """
     pot = template_path(locales)
     template, pot_bytes = build_template(records, _read_bytes(pot))
-    update = Update({pot: pot_bytes}, {}, {}, {})
+    update = Update({}, {}, {}, {})
+    put = stage or update.files.__setitem__
+    put(pot, pot_bytes)
+    del pot_bytes
     for language in LANGUAGES:
-        path = po_path(locales, language)
-        existing = read_catalog(path)
-        empty = po.Catalog(po.Entry(""), [])
-        entries, update.reports[language] = merge(template, existing or empty)
-        catalog = po.Catalog(catalog_header(language, template, existing), entries)
-        update.files[path] = po.dump(catalog)
-        update.stats[language] = stats(catalog, language)
-        if compile:
-            update.compiled[language] = (fresh_mo(locales, language, update.files[path])
-                                         or compile_mo(catalog, language))
-            update.files[mo_path(locales, language)] = update.compiled[language]
+        _update_catalog(template, locales, language, update, put, compile)
     return update
+
+
+def _update_catalog(template, locales: Path, language: str, update: Update, put, compile: bool):
+    """One language; its catalog is freed on return, before the next one is read."""
+    path = po_path(locales, language)
+    existing = read_catalog(path)
+    entries, update.reports[language] = merge(template, existing or po.Catalog(po.Entry(""), []))
+    catalog = po.Catalog(catalog_header(language, template, existing), entries)
+    del existing, entries
+    data = po.dump(catalog)
+    put(path, data)
+    update.stats[language] = stats(catalog, language)
+    if compile:
+        update.compiled[language] = fresh_mo(locales, language, data) or compile_mo(catalog,
+                                                                                   language)
+        put(mo_path(locales, language), update.compiled[language])
 
 
 def _read_bytes(path: Path) -> bytes | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from pipeline.errors import BadUsage, RunFailed
+from pipeline.files import Publication, publish
 from pipeline.lock import run_lock
 
 
@@ -140,7 +141,7 @@ def command_crawl(args) -> int:
     check_directories(args.output)
     with run_lock(args.output):
         records = crawled_records(crawl(args))
-        write_files({args.output / "records.jsonl": dump_records(records)}, args.output)
+        publish({args.output / "records.jsonl": dump_records(records)}, args.output)
     print(f"{count(records, 'cluster')} clusters written to {args.output / 'records.jsonl'}")
     return 0
 
@@ -160,8 +161,9 @@ def command_run(args) -> int:
             report.crawled(result.stats)
             records = crawled_records(result)
             previous = read_records(args.output / "records.jsonl")
-            outcome = publication(records, args.output, args.locales, args.min_complete)
-            written = write_files(outcome["files"], args.output, args.locales)
+            with Publication(args.output, args.locales) as staged:
+                outcome = stage_run(records, args, staged)
+                written = staged.commit()
             report.published(previous, records, outcome, written)
         except RunFailed as problem:
             report.failed(str(problem))
@@ -173,19 +175,18 @@ def command_run(args) -> int:
     return 0
 
 
-def publication(records, output: Path, locales: Path, min_complete: float) -> dict:
-    """Every file a run publishes (records, catalogs, .mo, exports), not yet written."""
+def stage_run(records, args, staged: Publication) -> dict:
+    """Stage every file a run publishes: records, catalogs, .mo, exports, index last."""
     from pipeline.catalogs import plan_update
     from pipeline.export import plan_export
     from pipeline.records import dump_records
 
-    files = {output / "records.jsonl": dump_records(records)}
-    update = plan_update(records, locales, compile=True)
-    files.update(update.files)
-    export_files, held_back = plan_export(records, update.compiled, output, min_complete)
-    files.update(export_files)
-    return {"files": files, "merges": update.reports, "held_back": held_back,
-            "stats": update.stats}
+    staged.stage(args.output / "records.jsonl", dump_records(records))
+    update = plan_update(records, args.locales, compile=True, stage=staged.stage)
+    files, held_back = plan_export(records, update.compiled, args.output, args.min_complete)
+    for path, data in files.items():
+        staged.stage(path, data)
+    return {"merges": update.reports, "held_back": held_back, "stats": update.stats}
 
 
 def command_catalogs(args) -> int:
@@ -210,15 +211,17 @@ def command_catalogs(args) -> int:
             files = {catalogs.mo_path(args.locales, language):
                      catalogs.compile_mo(load_catalog(args.locales, language), language)
                      for language in catalogs.LANGUAGES}
-            written = write_files(files, args.locales)
+            written = publish(files, args.locales)
             print(f"compiled {len(files)} catalogs ({len(written)} changed)")
             return 0
         from pipeline.report import merge_lines
 
-        update = catalogs.plan_update(load_records(args.output), args.locales)
-        written = write_files(update.files, args.locales)
+        records = load_records(args.output)
+        with Publication(args.locales) as staged:
+            update = catalogs.plan_update(records, args.locales, stage=staged.stage)
+            written = staged.commit()
     print("\n".join(merge_lines(update.reports)))
-    print(f"{len(written)} of {len(update.files)} catalog files changed")
+    print(f"{len(written)} of {len(catalogs.LANGUAGES) + 1} catalog files changed")
     return 0
 
 
@@ -239,7 +242,7 @@ def command_export(args) -> int:
                     compiled[language] = mo_files[mo_path(args.locales, language)] = compile_mo(
                         load_catalog(args.locales, language), language)
         files, held_back = plan_export(records, compiled, args.output, args.min_complete)
-        written = write_files({**mo_files, **files}, args.output, args.locales)
+        written = publish({**mo_files, **files}, args.output, args.locales)
     for language, share in held_back:
         print(f"{language} held back: {share:.0%} complete < {args.min_complete:.0%}")
     print(f"exported {len(LANGUAGES) - len(held_back)} locales to {args.output} "
@@ -276,23 +279,6 @@ def check_directories(*directories: Path) -> None:
     for directory in directories:
         if directory.exists() and not directory.is_dir():
             raise BadUsage(f"{directory} is not a directory")
-
-
-def write_files(files: dict[Path, bytes], *roots: Path) -> list[Path]:
-    """Publish files together; only inside roots; an OSError becomes one line and exit 1."""
-    from pipeline.files import publish
-
-    allowed = [root.resolve() for root in roots]
-    for path in files:
-        real = path.parent.resolve() / path.name
-        if path.is_symlink() or not any(real.is_relative_to(root) for root in allowed):
-            raise RunFailed(f"refusing to write {path}: it leads outside "
-                            f"{' and '.join(str(root) for root in roots)}")
-    try:
-        return publish(files)
-    except OSError as error:
-        where = error.filename or next(iter(files), "output")
-        raise RunFailed(f"cannot write {where}: {error.strerror}; nothing was changed") from None
 
 
 def count(records, kind: str) -> int:

@@ -303,8 +303,6 @@ def format_entry(entry: Entry) -> list[str]:
 
 def dump(catalog: Catalog) -> bytes:
     """The catalog as GNU msgcat --no-wrap would write it."""
-    out = bytearray("\n".join(format_entry(catalog.header)).encode("utf-8"))
-    for entry in catalog.entries:
-        out += ("\n\n" + "\n".join(format_entry(entry))).encode("utf-8")
-    out += b"\n"
-    return bytes(out)
+    chunks = ["\n".join(format_entry(catalog.header)).encode("utf-8")]
+    chunks += ["\n".join(format_entry(entry)).encode("utf-8") for entry in catalog.entries]
+    return b"\n\n".join(chunks) + b"\n"

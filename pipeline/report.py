@@ -101,13 +101,14 @@ class RunReport:
 
     def write(self, path) -> None:
         """Best effort: a report that cannot be written must not hide the run's own outcome."""
+        from pipeline.errors import RunFailed
         from pipeline.export import dump_json
         from pipeline.files import write_atomic
 
         self.data["finished"] = _now()
         try:
             write_atomic(path, dump_json(self.data))
-        except OSError:
+        except (OSError, RunFailed):
             pass
 
 
