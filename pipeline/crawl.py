@@ -4,6 +4,7 @@
 through CrawlerProcess and reads the verdict CollectPipeline left behind.
 """
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
@@ -18,6 +19,7 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+_CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 SNAPSHOT_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
     "DOWNLOAD_DELAY": 0,
@@ -78,7 +80,8 @@ def page_problem(response) -> str | None:
         return f"{response.url} is not an HTML page (Content-Type: {content_type or 'none'})"
     declared = response.encoding.lower().replace("_", "-")
     if declared not in ("utf-8", "utf8") and _is_utf8_text(response.body):
-        return (f"{response.url} declares charset {response.encoding} "
+        named = _CHARSET.search(content_type)  # as sent: Scrapy reports iso-8859-1 as cp1252
+        return (f"{response.url} declares charset {named.group(1) if named else declared} "
                 f"but its bytes are UTF-8; refusing to publish mis-decoded text")
     if "\ufffd" in response.text:
         return f"{response.url} has bytes that are not valid {response.encoding}"
