@@ -5,6 +5,7 @@ import gettext
 import io
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -235,7 +236,8 @@ def test_corrupt_catalog_fails_with_file_and_line_and_rewrites_nothing(workdir, 
 
 def test_pybabel_extract_produces_the_same_template(tmp_path):
     pot = tmp_path / "babel.pot"
-    subprocess.run(["pybabel", "extract", "-F", str(ROOT / "babel.cfg"), "--no-location",
+    pybabel = str(Path(sys.executable).with_name("pybabel"))
+    subprocess.run([pybabel, "extract", "-F", str(ROOT / "babel.cfg"), "--no-location",
                     "--width", "1000", "-o", str(pot), "output/"], cwd=ROOT, check=True,
                    capture_output=True)
     theirs, ours = pot.read_text(), (ROOT / "locales" / "clusters.pot").read_text()
