@@ -253,3 +253,13 @@ def test_only_newlines_end_po_lines():
     text = po.dump(catalog)
     assert text.count(b"\n") == 6  # empty header (2 lines), a blank line, the 3 lines
     assert po.parse(text).entries[0].msgstr == "d\u2029e"
+
+
+@needs_gettext
+def test_shipped_catalogs_are_clean_for_msgfmt_and_complete():
+    msgfmt_check(ROOT / "locales")
+    for language in ("nl", "fr"):
+        result = subprocess.run(["msgfmt", "-c", "--statistics", "-o", "/dev/null",
+                                 str(po_path(ROOT / "locales", language))],
+                                capture_output=True, text=True)
+        assert result.stderr.strip() == "27 translated messages."
