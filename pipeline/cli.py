@@ -93,6 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     except RunFailed as problem:
         print(f"speerpunt: {problem}", file=sys.stderr)
         return 1
+    except Exception as error:  # a bug: still one line for cron, and nothing was published
+        print(f"speerpunt: {unexpected(error)}", file=sys.stderr)
+        return 1
+
+
+def unexpected(error: Exception) -> str:
+    return f"unexpected {type(error).__name__}: {error} (please report it)"
 
 
 def crawl(args):
@@ -128,6 +135,16 @@ def scrapy_settings(args) -> dict[str, str]:
     return settings
 
 
+def previous_records(output: Path) -> list[dict]:
+    """The last published records, to report what changed; [] when unreadable."""
+    from pipeline.records import read_records
+
+    try:
+        return read_records(output / "records.jsonl")
+    except (ValueError, OSError):
+        return []
+
+
 def crawled_records(result) -> list[dict]:
     if result.failure:
         raise RunFailed(f"crawl failed: {result.failure}")
@@ -148,7 +165,6 @@ def command_crawl(args) -> int:
 
 def command_run(args) -> int:
     from pipeline.files import remove_stale_temporaries
-    from pipeline.records import read_records
     from pipeline.report import RunReport, summary
 
     check_crawl_options(args)
@@ -160,13 +176,16 @@ def command_run(args) -> int:
             result = crawl(args)
             report.crawled(result.stats)
             records = crawled_records(result)
-            previous = read_records(args.output / "records.jsonl")
+            previous = previous_records(args.output)
             with Publication(args.output, args.locales) as staged:
                 outcome = stage_run(records, args, staged)
                 written = staged.commit()
             report.published(previous, records, outcome, written)
         except RunFailed as problem:
             report.failed(str(problem))
+            raise
+        except Exception as error:
+            report.failed(unexpected(error))
             raise
         finally:
             report.write(args.output / "report.json")

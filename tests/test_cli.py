@@ -65,3 +65,14 @@ def test_export_without_records_fails_with_one_line(tmp_path):
 def test_help_names_exit_codes():
     result = run_cli("--help")
     assert result.returncode == 0 and "Exit codes: 0 done; 1" in result.stdout
+
+
+@pytest.mark.slow
+def test_run_replaces_a_corrupt_records_file(workdir):
+    (workdir / "output" / "records.jsonl").write_text("{not json\n")
+    result = run_cli("run", "--snapshot", "--output", str(workdir / "output"),
+                     "--locales", str(workdir / "locales"))
+    assert result.returncode == 0, result.stderr
+    assert "changes: first run" in result.stdout
+    assert (workdir / "output" / "records.jsonl").read_bytes() == \
+        (ROOT / "output" / "records.jsonl").read_bytes()
