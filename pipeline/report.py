@@ -57,9 +57,11 @@ def summary(previous: list[dict], records: list[dict], outcome: dict, written: l
         if language in held:
             line += "; held back, previous export kept (below --min-complete)"
         lines.append(line)
-    exports = [path for path in written if path.suffix == ".json"]
-    lines.append(f"published: {len(written)} files changed ({len(exports)} exports)"
-                 if written else "published: nothing changed (unchanged)")
+    if not written:
+        lines.append("published: nothing changed (unchanged)")
+    else:
+        names = ", ".join(str(path) for path in written[:4]) + (" …" if len(written) > 4 else "")
+        lines.append(f"published: {len(written)} files changed: {names}")
     return "\n".join(lines)
 
 
