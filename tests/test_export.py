@@ -191,3 +191,13 @@ def test_shipped_output_is_what_make_run_writes(tmp_path):
         assert (tmp_path / "output" / name).read_bytes() == (ROOT / "output" / name).read_bytes()
     assert (tmp_path / "locales" / "nl" / "LC_MESSAGES" / "clusters.po").read_bytes() == \
         (ROOT / "locales" / "nl" / "LC_MESSAGES" / "clusters.po").read_bytes()
+
+
+@pytest.mark.slow
+def test_first_export_names_languages_from_cldr(workdir, monkeypatch):
+    for language in ("en", "nl", "fr"):
+        (workdir / "output" / language / "clusters.json").unlink()
+    exports = export(workdir)
+    assert [exports[lang]["language"] for lang in ("en", "nl", "fr")] == \
+        ["English", "Nederlands", "français"]
+    assert exports["fr"]["last_changed_display"].endswith("UTC")
