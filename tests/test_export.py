@@ -200,4 +200,4 @@ def test_first_export_names_languages_from_cldr(workdir, monkeypatch):
     exports = export(workdir)
     assert [exports[lang]["language"] for lang in ("en", "nl", "fr")] == \
         ["English", "Nederlands", "français"]
-    assert exports["fr"]["last_changed_display"].endswith("UTC")
+    assert exports["fr"]["last_changed_display"].endswith(" TU")  # CLDR: temps universel
