@@ -144,66 +144,54 @@ def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | N
 
 @dataclass
 class Update:
-    """What `catalogs update` would write, and what it means for each language."""
+    """What `catalogs update` staged, and what it means for each language."""
 
-    files: dict[Path, bytes]
     reports: dict[str, MergeReport]
     stats: dict[str, "Stats"]
     compiled: dict[str, bytes]
 
 
-def plan_update(records: list[dict], locales: Path, compile: bool = False,
-                stage=None) -> Update:
-    """New bytes for the template and every catalog (and their .mo when compile is set).
+def plan_update(records: list[dict], locales: Path, stage, compile: bool = False) -> Update:
+    """Stage the template and every catalog (and their .mo when compile is set).
 
-    Nothing is published here: each file goes to stage(path, data) (a
-    Publication's, which writes a temporary copy at once) or else into
-    Update.files. One catalog is held in memory at a time.
+    Nothing is published here: stage(path, chunks) is a Publication's, which
+    writes a temporary copy as the bytes are made, unless the file already
+    holds them. One catalog is in memory at a time, and no file's bytes whole.
     """
     pot = template_path(locales)
-    template, pot_bytes = build_template(records, _read_bytes(pot))
-    update = Update({}, {}, {}, {})
-    put = stage or update.files.__setitem__
-    put(pot, pot_bytes)
-    del pot_bytes
+    template, changed = build_template(records, pot)
+    if changed:
+        stage(pot, po.chunks(template))
+    update = Update({}, {}, {})
     for language in LANGUAGES:
-        _update_catalog(template, locales, language, update, put, compile)
+        _update_catalog(template, locales, language, update, stage, compile)
     return update
 
 
-def _update_catalog(template, locales: Path, language: str, update: Update, put, compile: bool):
+def _update_catalog(template, locales: Path, language: str, update: Update, stage,
+                    compile: bool) -> None:
     """One language; its catalog is freed on return, before the next one is read."""
     path = po_path(locales, language)
     existing = read_catalog(path)
     entries, update.reports[language] = merge(template, existing or po.Catalog(po.Entry(""), []))
     catalog = po.Catalog(catalog_header(language, template, existing), entries)
     del existing, entries
-    data = po.dump(catalog)
-    put(path, data)
+    changed = stage(path, po.chunks(catalog))
     update.stats[language] = stats(catalog, language)
     if compile:
-        update.compiled[language] = fresh_mo(locales, language, data) or compile_mo(catalog,
-                                                                                   language)
-        put(mo_path(locales, language), update.compiled[language])
+        mo = (None if changed else fresh_mo(locales, language)) or compile_mo(catalog, language)
+        stage(mo_path(locales, language), mo)
+        update.compiled[language] = mo
 
 
-def _read_bytes(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def fresh_mo(locales: Path, language: str, po_bytes: bytes | None = None) -> bytes | None:
-    """The .mo on disk if it was compiled from the .po as it is (and equals po_bytes), else None.
+def fresh_mo(locales: Path, language: str) -> bytes | None:
+    """The .mo on disk if it was compiled from the .po as it is, else None.
 
     Saves compiling (and importing Babel's catalog machinery) when nothing changed.
     """
     mo, source = mo_path(locales, language), po_path(locales, language)
     try:
         if mo.stat().st_mtime < source.stat().st_mtime:
-            return None
-        if po_bytes is not None and source.read_bytes() != po_bytes:
             return None
         return mo.read_bytes()
     except FileNotFoundError:

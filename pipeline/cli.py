@@ -201,7 +201,7 @@ def stage_run(records, args, staged: Publication) -> dict:
     from pipeline.records import dump_records
 
     staged.stage(args.output / "records.jsonl", dump_records(records))
-    update = plan_update(records, args.locales, compile=True, stage=staged.stage)
+    update = plan_update(records, args.locales, staged.stage, compile=True)
     files, held_back = plan_export(records, update.compiled, args.output, args.min_complete)
     for path, data in files.items():
         staged.stage(path, data)
@@ -237,7 +237,7 @@ def command_catalogs(args) -> int:
 
         records = load_records(args.output)
         with Publication(args.locales) as staged:
-            update = catalogs.plan_update(records, args.locales, stage=staged.stage)
+            update = catalogs.plan_update(records, args.locales, staged.stage)
             written = staged.commit()
     print("\n".join(merge_lines(update.reports)))
     print(f"{len(written)} of {len(catalogs.LANGUAGES) + 1} catalog files changed")

@@ -8,6 +8,7 @@ removes what was staged: every target stays as it was.
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import RunFailed
@@ -26,17 +27,19 @@ class Publication:
     def __exit__(self, *exc_info):
         self.abort()
 
-    def stage(self, path: Path, data: bytes) -> None:
-        """Write data beside path as a temporary copy, unless path already holds it."""
+    def stage(self, path: Path, data: bytes | Iterable[bytes]) -> bool:
+        """Write data (bytes, or chunks as they are made) beside path as a temporary copy,
+        unless path already holds exactly that; True when staged."""
         self._check_inside(path)
-        if _same(path, data):
-            return
         try:
-            self.staged.append((_temporary_copy(path, data), path))
+            temporary = _temporary_copy(path, [data] if isinstance(data, bytes) else data)
         except OSError as error:
             self.abort()
             raise RunFailed(f"cannot write {error.filename or path}: {error.strerror}; "
                             "nothing was changed") from None
+        if temporary is not None:
+            self.staged.append((temporary, path))
+        return temporary is not None
 
     def commit(self) -> list[Path]:
         """Rename every staged copy onto its target, in staging order; the targets replaced."""
@@ -74,21 +77,80 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return publish({path: data}) == [path]
 
 
-def _temporary_copy(path: Path, data: bytes) -> Path:
+def _temporary_copy(path: Path, chunks: Iterable[bytes]) -> Path | None:
+    """A temporary copy of chunks beside path; None when path already holds exactly them.
+
+    Chunks are compared with path as they come, and nothing is written while they
+    match: an unchanged file is never rewritten, and a large one is never held
+    whole. At the first difference the equal part is copied from path itself.
+    """
+    copy = handle = None
+    equal = 0  # bytes of path known to equal what came so far
+    try:
+        current = open(path, "rb")
+    except FileNotFoundError:
+        current = None
+    try:
+        for chunk in chunks:
+            if handle is None and current is not None and current.read(len(chunk)) == chunk:
+                equal += len(chunk)
+                continue
+            if handle is None:
+                copy, handle = _start_copy(path, current, equal)
+            handle.write(chunk)
+        if handle is None:
+            if current is not None and not current.read(1):
+                return None
+            copy, handle = _start_copy(path, current, equal)
+        handle.flush()
+        os.fsync(handle.fileno())
+        handle.close()
+        return copy
+    except BaseException as error:
+        if handle is not None:
+            handle.close()
+            os.unlink(copy)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)  # a write/fsync error names no file: name the target
+        raise
+    finally:
+        if current is not None:
+            current.close()
+
+
+def _start_copy(path: Path, current, equal: int):
+    """A new temporary file beside path holding path's first `equal` bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, _file_mode())  # mkstemp's 0600 would hide exports from a web server
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException as error:
+        handle = os.fdopen(fd, "wb")
+    except BaseException:
+        os.close(fd)
         os.unlink(name)
-        if isinstance(error, OSError) and error.filename is None:
-            error.filename = str(path)  # a write/fsync error names no file: name the target
         raise
-    return Path(name)
+    try:
+        if equal:
+            current.seek(0)
+            while equal:
+                block = current.read(min(equal, 1 << 20))
+                handle.write(block)
+                equal -= len(block)
+    except BaseException:
+        handle.close()
+        os.unlink(name)
+        raise
+    return Path(name), handle
+
+
+def holds(path: Path, chunks: Iterable[bytes]) -> bool:
+    """Whether path holds exactly the chunks, read as they come (nothing held whole)."""
+    try:
+        with open(path, "rb") as handle:
+            return all(handle.read(len(chunk)) == chunk for chunk in chunks) \
+                and not handle.read(1)
+    except FileNotFoundError:
+        return False
 
 
 def _file_mode() -> int:
@@ -96,13 +158,6 @@ def _file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-def _same(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except FileNotFoundError:
-        return False
 
 
 def remove_stale_temporaries(*directories: Path) -> None:

@@ -9,6 +9,7 @@ catalog, so a catalog saved by Poedit or msgcat differs from ours only by
 line wrapping (the one documented setting).
 """
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,31 +124,36 @@ _PREVIOUS = {"msgctxt": "previous_msgctxt", "msgid": "previous_msgid",
              "msgid_plural": "previous_msgid_plural"}
 
 
-def _lines(text: str):
-    """Lines split at "\n" only (a U+2028 inside a msgstr is text, not a line break),
-    one at a time, so a 50k-message catalog is not held twice in memory."""
-    start = 0
-    while (end := text.find("\n", start)) >= 0:
-        yield text[start:end]
-        start = end + 1
-    yield text[start:]
+def _lines(stream, path):
+    """Decoded lines, split at "\n" only (a U+2028 inside a msgstr is text, not a line
+    break), one at a time: a 50k-message catalog is never held whole, as bytes or text."""
+    for number, raw in enumerate(stream, start=1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise POError(path, number, "bytes that are not UTF-8; "
+                          "save the catalog as UTF-8") from None
 
 
 def parse(data: bytes, path="<catalog>") -> Catalog:
     """Parse PO bytes (UTF-8); raise POError naming file and line on any defect."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise POError(path, line, "bytes that are not UTF-8; save the catalog as UTF-8") from None
+    return _parse(io.BytesIO(data), path)
+
+
+def read(path: Path) -> Catalog:
+    with open(path, "rb") as stream:
+        return _parse(stream, path)
+
+
+def _parse(stream, path) -> Catalog:
     entries: list[Entry] = []
     entry = Entry(msgid="")
     has_keyword = False  # the entry has a msgctxt/msgid line, so comments start a new one
     last: str | None = None  # the field continuation strings extend
     plural_index = 0
     number = 0
-    for number, raw in enumerate(_lines(text.removeprefix("\ufeff")), start=1):
-        line = raw.strip()
+    for number, raw in enumerate(_lines(stream, path), start=1):
+        line = raw.strip() if number > 1 else raw.removeprefix("\ufeff").strip()
         if not line:
             continue
         obsolete = previous = False
@@ -247,10 +253,6 @@ def _catalog(entries: list[Entry], path) -> Catalog:
     return Catalog(header, body)
 
 
-def read(path: Path) -> Catalog:
-    return parse(Path(path).read_bytes(), path)
-
-
 def _field(prefix: str, keyword: str, value: str) -> list[str]:
     if "\n" not in value[:-1]:
         return [f'{prefix}{keyword} "{escape(value)}"']
@@ -301,8 +303,12 @@ def format_entry(entry: Entry) -> list[str]:
     return lines
 
 
+def chunks(catalog: Catalog):
+    """The catalog as GNU msgcat --no-wrap would write it, one entry's bytes at a time."""
+    yield ("\n".join(format_entry(catalog.header)) + "\n").encode("utf-8")
+    for entry in catalog.entries:
+        yield ("\n" + "\n".join(format_entry(entry)) + "\n").encode("utf-8")
+
+
 def dump(catalog: Catalog) -> bytes:
-    """The catalog as GNU msgcat --no-wrap would write it."""
-    chunks = ["\n".join(format_entry(catalog.header)).encode("utf-8")]
-    chunks += ["\n".join(format_entry(entry)).encode("utf-8") for entry in catalog.entries]
-    return b"\n\n".join(chunks) + b"\n"
+    return b"".join(chunks(catalog))

@@ -12,7 +12,7 @@ import pytest
 
 from pipeline import po
 from pipeline.catalogs import plan_update, po_path, template_path
-from pipeline.files import publish
+from pipeline.files import Publication
 from pipeline.records import read_records
 from tests.conftest import ROOT, run_cli, tree_bytes
 
@@ -27,9 +27,16 @@ def shipped_records():
 
 
 def update(records, locales):
-    update = plan_update(records, locales, compile=True)
-    publish(update.files)
-    return update.compiled, update.reports
+    compiled, reports, _ = staged_update(records, locales)
+    return compiled, reports
+
+
+def staged_update(records, locales):
+    """plan_update as `catalogs update` runs it: staged, then published together."""
+    with Publication(locales) as publication:
+        update = plan_update(records, locales, publication.stage, compile=True)
+        written = publication.commit()
+    return update.compiled, update.reports, written
 
 
 def entries(locales, language):
@@ -148,7 +155,7 @@ def test_obsolete_entry_returns_fuzzy_when_its_text_changed(workdir, shipped_rec
 def test_second_update_with_nothing_new_rewrites_nothing(workdir, shipped_records):
     locales = workdir / "locales"
     update(shipped_records, locales)
-    assert publish(plan_update(shipped_records, locales, compile=True).files) == []
+    assert staged_update(shipped_records, locales)[2] == []
 
 
 def test_headers_are_valid_and_complete(workdir, shipped_records):
