@@ -163,13 +163,14 @@ def plan_update(records: list[dict], locales: Path, stage, compile: bool = False
     if changed:
         stage(pot, po.chunks(template))
     update = Update({}, {}, {})
+    words = sum(len(entry.msgid.split()) for entry in template.entries)
     for language in LANGUAGES:
-        _update_catalog(template, locales, language, update, stage, compile)
+        _update_catalog(template, locales, language, update, stage, compile, words)
     return update
 
 
 def _update_catalog(template, locales: Path, language: str, update: Update, stage,
-                    compile: bool) -> None:
+                    compile: bool, words: int) -> None:
     """One language; its catalog is freed on return, before the next one is read."""
     path = po_path(locales, language)
     existing = read_catalog(path)
@@ -177,7 +178,7 @@ def _update_catalog(template, locales: Path, language: str, update: Update, stag
     catalog = po.Catalog(catalog_header(language, template, existing), entries)
     del existing, entries
     changed = stage(path, po.chunks(catalog))
-    update.stats[language] = stats(catalog, language)
+    update.stats[language] = stats(catalog, language, words)
     if compile:
         mo = (None if changed else fresh_mo(locales, language)) or compile_mo(catalog, language)
         stage(mo_path(locales, language), mo)
@@ -240,9 +241,12 @@ class Stats:
         return self.translated / self.total
 
 
-def stats(catalog: po.Catalog, language: str) -> Stats:
+def stats(catalog: po.Catalog, language: str, words: int | None = None) -> Stats:
+    """words: of the live messages, when already known (the same for every language)."""
     live = [entry for entry in catalog.entries if not entry.obsolete]
     translated = sum(1 for e in live if e.translated and not e.fuzzy)
     fuzzy = sum(1 for e in live if e.fuzzy and e.translated)
+    if words is None:
+        words = sum(len(e.msgid.split()) for e in live)
     return Stats(language, translated, fuzzy, len(live) - translated - fuzzy,
-                 len(catalog.entries) - len(live), sum(len(e.msgid.split()) for e in live))
+                 len(catalog.entries) - len(live), words)

@@ -7,13 +7,12 @@ exactly as the site has them, so translators see the site's own text.
 import re
 import unicodedata
 
-_WHITESPACE = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def normalise_text(text: str) -> str:
     """NFC, every whitespace run (no-break spaces included) to one space, trimmed."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return " ".join(unicodedata.normalize("NFC", text).split())  # split(): what \s matches
 
 
 def slugify(text: str) -> str:

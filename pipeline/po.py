@@ -104,6 +104,8 @@ def unescape(text: str) -> str:
 
 
 def escape(text: str) -> str:
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return text  # the common case, without a regex pass (isprintable is False for \n, \t)
     return _ESCAPE.sub(lambda match: _ESCAPES[match.group(0)], text)
 
 
