@@ -270,3 +270,20 @@ def test_shipped_catalogs_are_clean_for_msgfmt_and_complete():
                                  str(po_path(ROOT / "locales", language))],
                                 capture_output=True, text=True)
         assert result.stderr.strip() == "27 translated messages."
+
+
+@pytest.mark.parametrize("size", [1, 5, 64, 1 << 20])
+def test_lines_are_the_same_whatever_the_block_size(size):
+    """The reader decodes a block of lines at a time; a character cut by a block
+    boundary or a last line without "\n" must come out whole."""
+    data = (DATA / "gnu-features.po").read_bytes() + 'msgid "ü€"\nmsgstr "x"'.encode()
+    lines = [line for block in po._blocks(io.BytesIO(data), "x", size) for line in block]
+    assert lines == data.decode().split("\n")
+
+
+def test_undecodable_byte_is_reported_at_its_line_beyond_the_first_block():
+    data = b"".join(b'msgctxt "c%d"\nmsgid "a"\nmsgstr "b"\n\n' % i for i in range(60000))
+    assert len(data) > 2 << 20
+    bad_line = data.count(b"\n") + 2
+    with pytest.raises(po.POError, match=f"^big.po:{bad_line}: bytes that are not UTF-8"):
+        po.parse(data + b'msgctxt "z"\nmsgid "\xff"\nmsgstr ""\n', "big.po")
