@@ -70,7 +70,7 @@ def check(path: Path, old_texts: dict[str, str], old_translations: dict[str, str
             else "edited: wrong msgid" if entry.msgid != new_texts[context]
             else "edited: translation not kept" if entry.msgstr != old_translations[context]
             else "edited: not fuzzy" if not entry.fuzzy
-            else "edited: no #| msgid of the previous text"
+            else "edited: previous text not kept as previous msgid"
             if entry.previous_msgid != old_texts[context]
             else None)
         if problem:

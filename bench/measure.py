@@ -43,9 +43,10 @@ def memory_method() -> str:
     return "/usr/bin/time -f %M" if GNU_TIME.exists() else "bench/memwrap.py (getrusage)"
 
 
-def run(command: list[str], cwd: Path | None = None, timeout: float = TIMEOUT,
+def run(command: list[str], cwd: Path | None = None, timeout: float | None = None,
         env: dict | None = None) -> Measurement:
     """Run command once in its own process group; never raises on failure or timeout."""
+    timeout = TIMEOUT if timeout is None else timeout
     with tempfile.NamedTemporaryFile("r", suffix=".rss", delete=False) as handle:
         report = Path(handle.name)
     try:
@@ -114,19 +115,26 @@ class Series:
 
 
 def alternate(commands: dict[str, list[str]], runs: int, cwd: Path | None = None,
-              prepare=None, after=None, timeout: float = TIMEOUT,
-              progress=None) -> dict[str, Series]:
-    """Run the commands in turn, A B C A B C …, `runs` rounds; a command that timed out once
-    is not run again (its result is the timeout). prepare(label) runs untimed before each
-    command (fresh copies), after(label, measurement) untimed after it (checks)."""
+              prepare=None, after=None, timeout: float | None = None,
+              once_after: float | None = None, progress=None) -> dict[str, Series]:
+    """Run the commands in turn, A B C A B C …, `runs` rounds.
+
+    A command that timed out is not run again (its result is the timeout); one
+    whose first run took longer than once_after seconds is not repeated either.
+    prepare(label) runs untimed before each command (fresh copies),
+    after(label, measurement) untimed after it (checks).
+    """
+    timeout = TIMEOUT if timeout is None else timeout
     series = {label: Series(label, []) for label in commands}
     for round_ in range(runs):
         for label, command in commands.items():
-            if series[label].timed_out:
+            done = series[label].runs
+            if series[label].timed_out or (once_after is not None and done
+                                           and done[0].wall > once_after):
                 continue
-            prepared = prepare(label) if prepare else None
-            measurement = run(command if prepared is None else prepared, cwd=cwd,
-                              timeout=timeout)
+            if prepare:
+                prepare(label)
+            measurement = run(command, cwd=cwd, timeout=timeout)
             series[label].runs.append(measurement)
             if after:
                 after(label, measurement)
@@ -154,15 +162,15 @@ def seconds(value: float | None, timed_out: bool = False) -> str:
     return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
 
 
-def ratio(numerator: float | None, denominator: float | None) -> str:
+def ratio(numerator: float | None, denominator: float | None, digits: int = 2) -> str:
     if numerator is None or not denominator:
         return "—"
-    return f"{numerator / denominator:.2f}×"
+    return f"{numerator / denominator:.{digits}f}×"
 
 
 def table(headers: list[str], rows: list[list[str]]) -> str:
     """A GitHub-flavoured Markdown table, readable as plain text too."""
-    cells = [headers, *rows]
+    cells = [[str(cell).replace("|", "¦") for cell in row] for row in [headers, *rows]]
     widths = [max(len(str(row[i])) for row in cells) for i in range(len(headers))]
     lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
              for row in cells]
