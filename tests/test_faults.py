@@ -96,6 +96,7 @@ def one_line(result: subprocess.CompletedProcess, code: int, *causes: str) -> st
     assert line.startswith(PREFIX), line
     for cause in causes:
         assert cause.lower() in line.lower(), (cause, line)
+    print(f"exit {code}: {line}")  # `pytest -m faults -rP` lists what an operator would read
     return line
 
 
