@@ -247,6 +247,7 @@ def command_catalogs(args) -> int:
 def command_export(args) -> int:
     from pipeline.catalogs import LANGUAGES, compile_mo, fresh_mo, mo_path, po_path
     from pipeline.export import plan_export
+    from pipeline.report import files_changed
 
     check_directories(args.output, args.locales)
     with run_lock(args.output):
@@ -265,7 +266,7 @@ def command_export(args) -> int:
     for language, share in held_back:
         print(f"{language} held back: {share:.0%} complete < {args.min_complete:.0%}")
     print(f"exported {len(LANGUAGES) - len(held_back)} locales to {args.output} "
-          f"({len([p for p in written if p.suffix == '.json'])} files changed)")
+          f"({files_changed(len([p for p in written if p.suffix == '.json']))})")
     return 0
 
 

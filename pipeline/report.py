@@ -61,8 +61,12 @@ def summary(previous: list[dict], records: list[dict], outcome: dict, written: l
         lines.append("published: nothing changed (unchanged)")
     else:
         names = ", ".join(str(path) for path in written[:4]) + (" …" if len(written) > 4 else "")
-        lines.append(f"published: {len(written)} files changed: {names}")
+        lines.append(f"published: {files_changed(len(written))}: {names}")
     return "\n".join(lines)
+
+
+def files_changed(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'} changed"
 
 
 class RunReport:

@@ -62,6 +62,14 @@ def test_export_without_records_fails_with_one_line(tmp_path):
     assert result.stderr.count("\n") == 1 and "no records" in result.stderr
 
 
+@pytest.mark.parametrize(("count", "text"), [(0, "0 files changed"), (1, "1 file changed"),
+                                            (12, "12 files changed")])
+def test_summary_counts_files_in_plain_english(count, text):
+    from pipeline.report import files_changed
+
+    assert files_changed(count) == text
+
+
 def test_help_names_exit_codes():
     result = run_cli("--help")
     assert result.returncode == 0 and "Exit codes: 0 done; 1" in result.stdout
