@@ -191,6 +191,14 @@ def imported_roots(imports: list[Import]) -> set[str]:
 # ---------------------------------------------------------------- 1. end to end
 
 
+def shipped_copy(where: Path) -> tuple[Path, Path]:
+    """Copies of the shipped output/ and locales/ under where (mtimes kept)."""
+    output, locales = where / "output", where / "locales"
+    copy_tree(ROOT / "output", output)
+    copy_tree(ROOT / "locales", locales)
+    return output, locales
+
+
 def byte_compile() -> None:
     checked([PYTHON, "-m", "compileall", "-q", str(ROOT / "pipeline"), str(ROOT / "spiders")])
 
@@ -198,9 +206,7 @@ def byte_compile() -> None:
 def end_to_end(report: Report, runs: int, timeout: float) -> None:
     report.heading("1. End-to-end: `speerpunt run --snapshot` vs a no-op `scrapy crawl`")
     where = WORK / "e2e"
-    output, locales = where / "output", where / "locales"
-    copy_tree(ROOT / "output", output)
-    copy_tree(ROOT / "locales", locales)
+    output, locales = shipped_copy(where)
     commands = {
         "speerpunt run --snapshot": [SPEERPUNT, "run", "--snapshot", "--output", str(output),
                                      "--locales", str(locales)],
@@ -263,9 +269,7 @@ def end_to_end(report: Report, runs: int, timeout: float) -> None:
 def translator_commands(report: Report, runs: int, timeout: float) -> None:
     report.heading("2. Translator commands beside `python -c pass`")
     where = WORK / "translator"
-    output, locales = where / "output", where / "locales"
-    copy_tree(ROOT / "output", output)
-    copy_tree(ROOT / "locales", locales)
+    output, locales = shipped_copy(where)
     paths = ["--output", str(output), "--locales", str(locales)]
     arguments = {"speerpunt catalogs stats": ["catalogs", "stats", *paths],
                  "speerpunt catalogs check": ["catalogs", "check", *paths],
