@@ -46,7 +46,7 @@ def describe_failure(failure, allowed_host: str) -> str:
         line = f"HTTP {response.status} from {response.url}"
         retries = response.request.meta.get("retry_times") if response.request else None
         if retries:
-            line += f" (after {retries} retries)"
+            line += f" (after {retries} {'retry' if retries == 1 else 'retries'})"
         retry_after = response.headers.get("Retry-After")
         if retry_after:
             line += f"; the server asks to retry after {retry_after.decode('latin-1')}"

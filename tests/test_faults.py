@@ -229,7 +229,7 @@ def _empty_tagline(site, url):
 
 PAGE_FAULTS = [
     pytest.param(_status(404), [], ["HTTP 404"], id="http-404"),
-    pytest.param(_status(500), [], ["HTTP 500", "after 1 retries"], id="http-500"),
+    pytest.param(_status(500), [], ["HTTP 500", "after 1 retry)"], id="http-500"),
     pytest.param(_status(503, **{"Retry-After": "120"}), [],
                  ["HTTP 503", "retry after 120"], id="http-503-retry-after"),
     pytest.param(_slow, ["-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=0"], ["timed out"],
