@@ -19,6 +19,8 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
+from pipeline.normalise import replaced_reference
+
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
 SNAPSHOT_SETTINGS = {
     "AUTOTHROTTLE_ENABLED": False,
@@ -85,6 +87,9 @@ def page_problem(response) -> str | None:
                 f"but its bytes are UTF-8; refusing to publish mis-decoded text")
     if "\ufffd" in response.text:
         return f"{response.url} has bytes that are not valid {response.encoding}"
+    reference = replaced_reference(response.text)
+    if reference:
+        return f"{response.url} has {reference}, a character reference to no character"
     return None
 
 

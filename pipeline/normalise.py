@@ -1,18 +1,55 @@
-"""Text normalisation and slug ids shared by the spider pipelines and the tests.
+"""Text normalisation, URL safety and slug ids shared by the spider pipelines and the tests.
 
-Only whitespace is touched: quotes, apostrophes and every other character stay
-exactly as the site has them, so translators see the site's own text.
+Whitespace is collapsed and control characters removed; quotes, apostrophes,
+`<`, `>`, `&` and every other character stay exactly as the site has them,
+so translators see the site's own text.
 """
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# C0 and C1 controls and DEL. The ones str.split() counts as whitespace (tab, newline,
+# CR, VT, FF, FS..US, NEL) become a space; the rest (NUL, U+0004, ...) are removed:
+# msgfmt rejects a catalog holding them and no reader can see them.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
 def normalise_text(text: str) -> str:
-    """NFC, every whitespace run (no-break spaces included) to one space, trimmed."""
-    return " ".join(unicodedata.normalize("NFC", text).split())  # split(): what \s matches
+    """NFC, controls removed, every whitespace run (no-break spaces included) to one space."""
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", text))  # removed first: a control
+    return " ".join(text.split())  # between a letter and its accent would keep them apart
+
+
+def replaced_reference(html: str) -> str | None:
+    """The first numeric character reference an HTML parser turns into U+FFFD, or None.
+
+    `&#0;`, a surrogate (`&#xD800;`) or a number beyond U+10FFFF name no character;
+    parsers substitute U+FFFD, so by the time the text is parsed the original is gone.
+    Only the raw HTML shows it.
+    """
+    for match in _NUMERIC_REFERENCE.finditer(html):
+        hexadecimal, decimal = match.groups()
+        digits = (hexadecimal or decimal).lstrip("0")
+        value = int(digits or "0", 16 if hexadecimal else 10) if len(digits) <= 8 else 0x110000
+        if value == 0 or 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+            return match.group(0)
+    return None
+
+
+def safe_url(url: str | None, hosts: set[str]) -> bool:
+    """An absolute http(s) URL on one of hosts, with nothing a browser would misread."""
+    if not url or any(char.isspace() or unicodedata.category(char) == "Cc" for char in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and hostname in hosts and "\\" not in url
 
 
 def slugify(text: str) -> str:

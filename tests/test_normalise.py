@@ -7,7 +7,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.normalise import normalise_text, slugify, split_heading
+from pipeline.normalise import (
+    normalise_text,
+    replaced_reference,
+    safe_url,
+    slugify,
+    split_heading,
+)
 
 # Text rich in the characters the site uses: spaces of every kind, quotes, combining marks.
 _SPECIAL = " \t\n\r\f\v\u00a0\u2009\u202f\u3000\u2028\u0085’‘'\"&:e\u0301\u00e9A\u030a"
@@ -24,11 +30,14 @@ def test_normalise_is_idempotent(text):
 
 @given(texts)
 @example("  let's\u00a0talk\t\nR&D  ")
-def test_normalise_changes_only_whitespace(text):
+@example("e\x04\u0301 a\x00b\x85c")
+def test_normalise_changes_only_whitespace_and_controls(text):
     def no_space(value):
         return re.sub(r"\s", "", value)
 
-    assert no_space(normalise_text(text)) == no_space(unicodedata.normalize("NFC", text))
+    visible = "".join(char for char in text if unicodedata.category(char) != "Cc")
+    assert no_space(normalise_text(text)) == no_space(unicodedata.normalize("NFC", visible))
+    assert not any(unicodedata.category(char) == "Cc" for char in normalise_text(text))
 
 
 @given(texts)
@@ -52,6 +61,37 @@ def test_normalise_examples():
     )
     assert normalise_text("Cafe\u0301") == "Caf\u00e9"
     assert normalise_text("\u00a0 \t\n") == ""
+    assert normalise_text("a\x04b\x00 c\rd\x9f") == "ab c d"
+    assert normalise_text("a&lt;b and c&gt;d R&D") == "a&lt;b and c&gt;d R&D"  # text stays text
+    assert normalise_text("a<b and c>d") == "a<b and c>d"
+
+
+@pytest.mark.parametrize(("html", "reference"), [
+    ("a &#0; b", "&#0;"), ("&#x0000;", "&#x0000;"), ("x&#xD800;y", "&#xD800;"),
+    ("&#xdfff", "&#xdfff"), ("&#x110000;", "&#x110000;"), ("&#1114112;", "&#1114112;"),
+    ("&#99999999999999999999;", "&#99999999999999999999;"),
+    ("&#65; &#x10FFFF; &#1114111; &amp;#0; &#xFFFD; &#0065;", None),
+])
+def test_references_that_decode_to_no_character(html, reference):
+    assert replaced_reference(html) == reference
+
+
+@pytest.mark.parametrize(("url", "safe"), [
+    ("https://invest.example/en/page", True),
+    ("http://127.0.0.1:8080/en/page#x", True),
+    ("javascript:alert(1)//", False),
+    ("data:text/html,<script>alert(1)</script>", False),
+    ("https://evil.example/en/page", False),
+    ("//invest.example/en/page", False),
+    ("/en/page", False),
+    ("https://invest.example@evil.example/", False),
+    ("https://invest.example/a b", False),
+    ("https://invest.example\\@evil.example/", False),
+    ("http://127.0.0.1:port/", False),
+    ("", False),
+])
+def test_safe_url(url, safe):
+    assert safe_url(url, {"invest.example", "127.0.0.1"}) is safe
 
 
 @pytest.mark.parametrize(("name", "slug"), [
