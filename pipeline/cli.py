@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     locales_option(run)
     run.add_argument("--min-complete", type=fraction, default=0.0, metavar="FRACTION",
                      help="a locale less complete than this keeps its previous export")
+    run.add_argument("--accept-loss", action="append", nargs="?", const="all", default=[],
+                     metavar="KEY",
+                     help="publish although the publication guard listed losses in report.json:"
+                          " all of them, or those under KEY (cluster/sim, nl, article; "
+                          "repeatable, comma-separated)")
     run.add_argument("-q", "--quiet", action="store_true",
                      help="print nothing on success, one line on failure (for cron)")
 
@@ -106,7 +111,7 @@ def crawl(args):
     """Crawl the chosen source; the CrawlResult, failed or not."""
     from pipeline.crawl import SNAPSHOT_SETTINGS, run_crawl
 
-    settings = scrapy_settings(args)
+    settings = {"SPEERPUNT_OUTPUT": str(args.output), **scrapy_settings(args)}
     if args.snapshot:
         from pipeline.snapshot import PAGE_PATH, serve
 
@@ -164,6 +169,7 @@ def command_crawl(args) -> int:
 
 
 def command_run(args) -> int:
+    from pipeline import guard
     from pipeline.files import remove_stale_temporaries
     from pipeline.report import RunReport, summary
 
@@ -179,6 +185,8 @@ def command_run(args) -> int:
             previous = previous_records(args.output)
             with Publication(args.output, args.locales) as staged:
                 outcome = stage_run(records, args, staged)
+                guard.check(report, previous, records, outcome, result.stats, args.output,
+                            args.locales, args.accept_loss)
                 written = staged.commit()
             report.published(previous, records, outcome, written)
         except RunFailed as problem:
@@ -205,7 +213,8 @@ def stage_run(records, args, staged: Publication) -> dict:
     files, held_back = plan_export(records, update.compiled, args.output, args.min_complete)
     for path, data in files.items():
         staged.stage(path, data)
-    return {"merges": update.reports, "held_back": held_back, "stats": update.stats}
+    return {"merges": update.reports, "held_back": held_back, "stats": update.stats,
+            "files": files}
 
 
 def command_catalogs(args) -> int:

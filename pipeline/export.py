@@ -5,6 +5,7 @@ through gettext itself, so a fuzzy or missing translation falls back to
 English exactly as gettext would, and the field is listed in `fallback`.
 """
 
+import functools
 import gettext
 import hashlib
 import io
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.errors import RunFailed
 from pipeline.normalise import normalise_text
 from pipeline.records import TRANSLATABLE_FIELDS
 from pipeline.template import now_stamp
@@ -74,8 +76,8 @@ def localise(record: dict, lookup) -> dict:
         source = record[name]
         translation = lookup(f"{record['type']}/{record['id']}/{name}", source)
         text = plain_text(normalise_text(translation)) if translation else ""
-        if not text:
-            text = plain_text(source) or source
+        if not text:  # the page's own text: parsed from HTML text nodes, so never markup
+            text = source
             fallback.append(name)
         localised[name] = text
     return {"fields": localised, "fallback": fallback}
@@ -92,7 +94,7 @@ def build_export(records: list[dict], language: str, mo: bytes | None) -> dict:
         fields = local["fields"]
         if record["type"] == "page":
             page = {"id": record["id"], **fields, "url": record["url"],
-                    "breadcrumbs": [plain_text(crumb) for crumb in record["breadcrumbs"]],
+                    "breadcrumbs": record["breadcrumbs"],
                     "fallback": local["fallback"]}
         elif record["type"] == "cluster":
             clusters.append({"id": record["id"], "position": record["position"], **fields,
@@ -140,6 +142,24 @@ def stamp(export: dict, language: str, previous: dict | None) -> dict:
             **{key: export[key] for key in ("page", "clusters", "articles")}}
 
 
+@functools.cache
+def _validator():
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    return Draft202012Validator(json.loads(SCHEMA_SOURCE.read_bytes()),
+                                format_checker=FormatChecker())
+
+
+def check_schema(export: dict, path: Path) -> None:
+    """Refuse an export that breaks the schema published beside it, before it is staged."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(export))
+    if error is not None:
+        raise RunFailed(f"{path} would not match {SCHEMA_NAME} at {error.json_path}: "
+                        f"{error.message}; nothing was published")
+
+
 def _content(export: dict) -> dict:
     return {key: value for key, value in export.items() if key not in _DERIVED}
 
@@ -175,6 +195,7 @@ def plan_export(records: list[dict], mo_files: dict[str, bytes | None], output: 
                 continue
             data, export = path.read_bytes(), previous
         else:
+            check_schema(export, path)
             data = dump_json(export)
             files[path] = data
         locales.append({

@@ -3,14 +3,24 @@
 Each item passes through in turn; CollectPipeline decides at the end of the
 crawl whether the whole set is fit to publish, and only then writes
 records.jsonl (when SPEERPUNT_PUBLISH is on, as under `scrapy crawl`/Scrapyd).
+What the publication guard (pipeline/guard.py) needs from the crawl travels in
+the crawl stats: the announced count, the URLs dropped as unsafe, stale articles.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pipeline.normalise import normalise_text, slugify, split_heading
-from pipeline.records import OPTIONAL_FIELDS, RECORD_FIELDS, write_records
+from scrapy.exceptions import DropItem
+
+from pipeline.normalise import normalise_text, safe_url, slugify, split_heading
+from pipeline.records import OPTIONAL_FIELDS, RECORD_FIELDS, read_records, write_records
 
 PAGE_ID = "cluster-policy"
+# The public site: records name it even when the crawl fetched a copy (the snapshot, a mirror).
+CANONICAL_HOST = "invest.flandersinvestmentandtrade.com"
+ANNOUNCED_STAT = "speerpunt/announced_clusters"
+UNSAFE_STAT = "speerpunt/unsafe_urls"
+STALE_STAT = "speerpunt/stale"
 
 
 class _Stage:
@@ -39,12 +49,36 @@ class NormalisePipeline(_Stage):
         if item["type"] == "cluster":
             item["name"], item["tagline"] = split_heading(item.pop("heading"))
             item["id"] = slugify(item["name"])
-            anchor = item.pop("anchor", None) or item["id"]
-            item["url"] = f"{item['url']}#{anchor}"
+            item.pop("anchor", None)  # raw page text: the anchor is the slug, always
         elif item["type"] == "article":
             item["id"] = slugify(item["title"])
         else:
             item["id"] = PAGE_ID
+        return item
+
+
+class SafeUrlPipeline(_Stage):
+    """Only absolute http(s) URLs on the crawled host or the public site reach a record.
+
+    An unsafe page URL (a hostile canonical link) gives way to the URL crawled; an
+    article whose link is unsafe is dropped. Either is listed in the crawl stats for
+    the publication guard, which refuses the run until an operator accepts it.
+    """
+
+    def process_item(self, item):
+        crawled = self.crawler.spider.start_url
+        hosts = {urlsplit(crawled).hostname, CANONICAL_HOST}
+        url = item.get("url")
+        if item["type"] == "cluster":
+            url = url.partition("#")[0]
+        if not safe_url(url, hosts):
+            unsafe = self.crawler.stats.get_value(UNSAFE_STAT, [])
+            unsafe.append({"record": f"{item['type']}/{item['id']}", "url": url})
+            self.crawler.stats.set_value(UNSAFE_STAT, unsafe)
+            if item["type"] == "article":
+                raise DropItem(f"article {item['id']}: unsafe URL {url!r}")
+            url = crawled
+        item["url"] = f"{url}#{item['id']}" if item["type"] == "cluster" else url
         return item
 
 
@@ -96,12 +130,34 @@ class CollectPipeline(_Stage):
             return
         order = {"page": 0, "cluster": 1, "article": 2}
         items = sorted(self.items, key=lambda i: (order[i["type"]], i.get("position", 0)))
+        self.keep_stale(items)
         self.records = [
             {key: item[key] for key in RECORD_FIELDS[item["type"]] if key in item}
             for item in items
         ]
         if self.publish:
             write_records(self.output / "records.jsonl", self.records)
+
+    def keep_stale(self, items: list[dict]) -> None:
+        """Articles whose own page failed keep the date and final URL last published.
+
+        With no earlier value the field stays absent; the crawl stats name them as
+        stale, and the publication guard does not count them as losses.
+        """
+        stale = [item for item in items if item["type"] == "article" and item.get("stale")]
+        if not stale:
+            return
+        try:
+            known = {(r.get("type"), r.get("id")): r
+                     for r in read_records(self.output / "records.jsonl")}
+        except (ValueError, OSError, AttributeError):
+            known = {}
+        for item in stale:
+            published = known.get(("article", item["id"]), {})
+            item.update({key: published[key] for key in ("date", "url") if key in published})
+        self.crawler.stats.set_value(
+            STALE_STAT, [{"record": f"article/{item['id']}", "reason": item["stale"]}
+                         for item in stale])
 
     def guard(self) -> str | None:
         """Why the collected set must not be published, or None."""
@@ -113,6 +169,7 @@ class CollectPipeline(_Stage):
         if not clusters:
             return f"no clusters found on {page['url']}"
         announced = page.get("announced_clusters")
+        self.crawler.stats.set_value(ANNOUNCED_STAT, announced)
         if announced is not None and announced != len(clusters):
             return (f"{len(clusters)} clusters found but the title {page['title']!r} "
                     f"announces {announced} on {page['url']}")

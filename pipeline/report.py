@@ -75,7 +75,8 @@ class RunReport:
     def __init__(self, source: str, stale_lock: dict | None):
         self.data = {"started": _now(), "finished": None, "result": "running", "reason": None,
                      "source": source, "stale_lock_taken_over": stale_lock, "crawl": None,
-                     "records": None, "catalogs": None, "exports": None}
+                     "records": None, "catalogs": None, "exports": None,
+                     "losses": [], "stale": []}
 
     def crawled(self, stats: dict) -> None:
         statuses = {key.rsplit("/", 1)[1]: value for key, value in sorted(stats.items())
@@ -101,6 +102,10 @@ class RunReport:
         self.data["exports"] = {
             "changed": sorted(str(path) for path in written if path.suffix == ".json"),
             "held_back": [language for language, _ in outcome["held_back"]]}
+
+    def guarded(self, losses: list[dict], stale: list[dict]) -> None:
+        """What the publication guard found (pipeline/guard.py), accepted or not."""
+        self.data["losses"], self.data["stale"] = losses, stale
 
     def failed(self, reason: str) -> None:
         self.data["result"], self.data["reason"] = "failed", reason

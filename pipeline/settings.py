@@ -36,6 +36,7 @@ EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
 
 ITEM_PIPELINES = {
     "pipeline.pipelines.NormalisePipeline": 100,
+    "pipeline.pipelines.SafeUrlPipeline": 150,
     "pipeline.pipelines.ValidatePipeline": 200,
     "pipeline.pipelines.CollectPipeline": 900,
 }

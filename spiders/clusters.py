@@ -199,11 +199,11 @@ class ClustersSpider(scrapy.Spider):
         yield item
 
     def article_failed(self, failure):
-        """A teaser whose article cannot be fetched keeps its link and has no date."""
+        """A teaser whose article cannot be fetched: marked stale, so CollectPipeline
+        gives it the date and final URL last published."""
         from pipeline.crawl import describe_failure
 
         item = failure.request.cb_kwargs["item"]
-        self.logger.warning(
-            "article %s: %s", item["url"], describe_failure(failure, self.allowed_domains[0])
-        )
+        item["stale"] = describe_failure(failure, self.allowed_domains[0])
+        self.logger.warning("article %s: %s", item["url"], item["stale"])
         yield item

@@ -164,7 +164,9 @@ def test_markup_from_a_translation_comes_out_inert(workdir):
 
 
 @pytest.mark.slow
-def test_markup_from_the_page_comes_out_inert(workdir, site):
+def test_text_from_the_page_stays_the_text_it_showed(workdir, site):
+    """Escaped markup on the page is text the reader saw (issue 11: `a&lt;b` is not
+    a tag); the export keeps it as plain text, for the consumer to insert as text."""
     page = snapshot_page().replace(
         "MEDVIA aims to boost collaboration",
         "MEDVIA &lt;img src=x onerror=alert(1)&gt;aims to boost collaboration")
@@ -174,8 +176,8 @@ def test_markup_from_the_page_comes_out_inert(workdir, site):
     assert result.returncode == 0, result.stderr
     en = json.loads((workdir / "output" / "en" / "clusters.json").read_text())
     medvia = next(c for c in en["clusters"] if c["id"] == "medvia")
-    assert "<" not in medvia["description"] and "onerror" not in medvia["description"]
-    assert "MEDVIA aims to boost collaboration" in medvia["description"]
+    assert "MEDVIA <img src=x onerror=alert(1)>aims to boost collaboration" in \
+        medvia["description"]
 
 
 def test_shipped_output_is_what_make_run_writes(tmp_path):
