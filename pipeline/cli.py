@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     locales_option(export)
     export.add_argument("--min-complete", type=fraction, default=0.0, metavar="FRACTION",
                         help="a locale less complete than this keeps its previous export")
+
+    preview = commands.add_parser("preview", help="write output/preview/: the page in each locale "
+                                  "with the strings that need work marked")
+    output_option(preview)
+    locales_option(preview)
     return parser
 
 
@@ -211,10 +216,42 @@ def stage_run(records, args, staged: Publication) -> dict:
     staged.stage(args.output / "records.jsonl", dump_records(records))
     update = plan_update(records, args.locales, staged.stage, compile=True)
     files, held_back = plan_export(records, update.compiled, args.output, args.min_complete)
+    index = files.pop(args.output / "index.json")
     for path, data in files.items():
         staged.stage(path, data)
+    stage_preview(records, args, staged)
+    staged.stage(args.output / "index.json", index)
     return {"merges": update.reports, "held_back": held_back, "stats": update.stats,
             "files": files}
+
+
+def stage_preview(records, args, staged: Publication) -> None:
+    """The translator preview, from the catalogs as this run staged them."""
+    from pipeline.catalogs import po_path, read_catalog
+    from pipeline.preview import plan_preview
+
+    def read(language):
+        path = staged.pending(po_path(args.locales, language))
+        return read_catalog(path), po_path(args.locales, language)
+
+    for path, data in plan_preview(records, read, args.output).items():
+        staged.stage(path, data)
+
+
+def command_preview(args) -> int:
+    from pipeline.catalogs import po_path
+    from pipeline.preview import plan_preview
+    from pipeline.report import files_changed
+
+    check_directories(args.output, args.locales)
+    with run_lock(args.output):
+        records = load_records(args.output)
+        files = plan_preview(records, lambda language: (
+            load_catalog(args.locales, language), po_path(args.locales, language)), args.output)
+        written = publish(files, args.output)
+    print(f"preview of {len(files) - 1} locales in {args.output / 'preview'} "
+          f"({files_changed(len(written))}); open {args.output / 'preview' / 'index.html'}")
+    return 0
 
 
 def command_catalogs(args) -> int:
@@ -315,7 +352,7 @@ def count(records, kind: str) -> int:
 
 
 COMMANDS = {"crawl": command_crawl, "run": command_run, "catalogs": command_catalogs,
-            "export": command_export}
+            "export": command_export, "preview": command_preview}
 
 if __name__ == "__main__":
     sys.exit(main())

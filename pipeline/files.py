@@ -41,6 +41,10 @@ class Publication:
             self.staged.append((temporary, path))
         return temporary is not None
 
+    def pending(self, path: Path) -> Path:
+        """Where the bytes path will hold after commit are now: its staged copy, or path."""
+        return next((temporary for temporary, target in self.staged if target == path), path)
+
     def commit(self) -> list[Path]:
         """Rename every staged copy onto its target, in staging order; the targets replaced."""
         done = []

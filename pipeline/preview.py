@@ -1,0 +1,213 @@
+"""output/preview/: the cluster page in each locale, with the work still to do marked on it.
+
+A translator in Poedit or Weblate sees one string at a time; these static pages
+show every string in its place on the page. Each is an element with
+data-msgctxt (the catalog key) and data-state, taken from the catalog itself
+so the counts are those of `speerpunt catalogs stats`. Every text is escaped,
+the pages load nothing (a Content-Security-Policy forbids it), need no
+JavaScript and are byte-identical when nothing changed.
+"""
+
+import base64
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+from string import Template
+from urllib.parse import quote
+
+from pipeline import po
+from pipeline.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.errors import RunFailed
+from pipeline.template import messages
+
+STATES = ("translated", "fuzzy", "untranslated", "source")
+_TEMPLATE = Path(__file__).with_name("preview.html").read_text(encoding="utf-8")
+_STYLE = re.search(r"<style>(.*?)</style>", _TEMPLATE, re.S).group(1)
+_STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
+_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+@dataclass
+class Message:
+    """One translatable string as the page shows it."""
+
+    context: str
+    state: str
+    text: str  # what the page shows: the translation, or the English where there is none
+    source: str  # the current English
+    previous: str | None = None  # the English the fuzzy translation was made for (`#|`)
+
+
+def states(records: list[dict], catalog: po.Catalog, language: str,
+           path: Path) -> dict[str, Message]:
+    """Every message of the records, keyed by context, in the state its catalog gives it.
+
+    The state follows the rules of catalogs.stats() (a fuzzy entry with no
+    translation counts as untranslated), so the counts are the same.
+    """
+    entries = {entry.msgctxt: entry for entry in catalog.entries if not entry.obsolete}
+    found = {}
+    for context, source, _ in messages(records):
+        entry = entries.pop(context, None)
+        if entry is None or entry.msgid != source:
+            raise RunFailed(f"{path}: {context} is not in step with the records; "
+                            "run `speerpunt catalogs update` first")
+        done = entry.translated and not entry.fuzzy
+        if language == SOURCE_LANGUAGE:
+            found[context] = Message(context, "source", entry.msgstr if done else source, source)
+        elif not entry.translated:
+            found[context] = Message(context, "untranslated", source, source)
+        elif entry.fuzzy:
+            found[context] = Message(context, "fuzzy", entry.msgstr, source,
+                                     entry.previous_msgid)
+        else:
+            found[context] = Message(context, "translated", entry.msgstr, source)
+    if entries:
+        raise RunFailed(f"{path}: {next(iter(entries))} is not in the records; "
+                        "run `speerpunt catalogs update` first")
+    return found
+
+
+def word_diff(old: str, new: str) -> str:
+    """HTML of what changed from old to new, word by word: removed in <del>, added in <ins>."""
+    before, after = _TOKENS.findall(old), _TOKENS.findall(new)
+    parts = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
+        if operation == "equal":
+            parts.append(escape("".join(before[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(f"<del>{escape(''.join(before[i1:i2]))}</del>")
+        if j2 > j1:
+            parts.append(f"<ins>{escape(''.join(after[j1:j2]))}</ins>")
+    return "".join(parts)
+
+
+def _message(message: Message, language: str) -> str:
+    """The element of one string: its text, a change note when fuzzy, its context on hover/focus."""
+    context = escape(message.context)
+    shown_lang = "en" if message.state == "untranslated" else language
+    tag = f'<span class="tag" lang="en">{message.state}</span>' \
+        if message.state in ("fuzzy", "untranslated") else ""
+    change = ""
+    if message.state == "fuzzy":
+        what = (word_diff(message.previous, message.source) if message.previous is not None
+                else "not recorded (no <code>#|</code> previous text in the catalog)")
+        change = (f'<span class="change" lang="en">'
+                  f'<span><span class="label">English now:</span>{escape(message.source)}</span>'
+                  f'<span><span class="label">Changed since translated:</span>'
+                  f'<span class="diff">{what}</span></span></span>')
+    return (f'<span class="msg" id="{context}" data-msgctxt="{context}" '
+            f'data-state="{message.state}" tabindex="0">'
+            f'{tag}<span class="text" lang="{shown_lang}">{escape(message.text)}</span>{change}'
+            f'<span class="context" lang="en"><span class="label">{message.state} · msgctxt</span>'
+            f'<input readonly value="{context}" size="{len(message.context) + 1}" '
+            f'aria-label="msgctxt of this string, to find it in Poedit or Weblate"></span></span>')
+
+
+def _counts(found: dict[str, Message]) -> dict[str, int]:
+    counts = dict.fromkeys(STATES, 0)
+    for message in found.values():
+        counts[message.state] += 1
+    return counts
+
+
+def _bar(language: str, names: dict[str, str], counts: dict[str, int],
+         found: dict[str, Message]) -> str:
+    """Counts per state, links to the other locales and to the first string needing work."""
+    shown = ("source",) if language == SOURCE_LANGUAGE else STATES[:3]
+    pills = " ".join(f'<span class="count {state}" data-count="{state}"><b>{counts[state]}</b> '
+                     f"{state}</span>" for state in shown)
+    links = "".join(
+        f'<li><strong lang="{code}" aria-current="page">{escape(name)}</strong></li>'
+        if code == language else f'<li><a href="{code}.html" lang="{code}">{escape(name)}</a></li>'
+        for code, name in names.items())
+    todo = next((m for m in found.values() if m.state in ("fuzzy", "untranslated")), None)
+    if todo is not None:
+        work = (f'<a class="todo-link" href="#{quote(todo.context, safe="/")}">'
+                f'First string that needs work: {escape(todo.context)}</a>')
+    else:
+        work = "Nothing to do: every string is translated." \
+            if language != SOURCE_LANGUAGE else "English is the source language."
+    return (f'<header class="bar" lang="en"><p><a href="index.html">All locales</a></p>'
+            f'<p aria-label="Strings per state">{pills}</p>'
+            f'<nav aria-label="Locales"><ul class="locales">{links}</ul></nav>'
+            f'<p>{work}</p></header>')
+
+
+def _content(records: list[dict], found: dict[str, Message], language: str) -> str:
+    """The cluster page as the site lays it out: breadcrumb, title, intro, clusters, articles."""
+
+    def text(record, name):
+        return _message(found[f"{record['type']}/{record['id']}/{name}"], language)
+
+    parts = []
+    articles = []
+    for record in records:
+        if record["type"] == "page":
+            crumbs = "".join(f"<li>{escape(crumb)}</li>" for crumb in record["breadcrumbs"])
+            parts.append(f'<nav class="breadcrumb" aria-label="Breadcrumb" lang="en"><ol>{crumbs}'
+                         f"</ol></nav>\n<h1>{text(record, 'title')}</h1>\n"
+                         f'<p class="intro">{text(record, "intro")}</p>')
+        elif record["type"] == "cluster":
+            parts.append(f'<section class="cluster" id="cluster-{escape(record["id"])}">\n'
+                         f"<h2>{text(record, 'name')}: {text(record, 'tagline')}</h2>\n"
+                         f"<p>{text(record, 'description')}</p>\n</section>")
+        else:
+            date = record.get("date")
+            date = f'<p class="meta">{escape(date[:10])}</p>\n' if date else ""
+            articles.append(f"<article>\n<h2>{text(record, 'title')}</h2>\n{date}"
+                            f"<p>{text(record, 'summary')}</p>\n</article>")
+    if articles:
+        parts.append('<div class="articles">\n' + "\n".join(articles) + "\n</div>")
+    return "\n".join(parts)
+
+
+def _page(language: str, title: str, bar: str, content: str) -> bytes:
+    footer = ("Translator preview made by <code>speerpunt preview</code> from the records and "
+              "catalogs. Hover over or tab to a string to see its msgctxt, the key to search "
+              "for in Poedit or Weblate.")
+    return Template(_TEMPLATE).substitute(
+        lang=language, style_hash=_STYLE_HASH, title=escape(title), bar=bar,
+        content=content, footer=footer).encode("utf-8")
+
+
+def _index(names: dict[str, str], all_counts: dict[str, dict[str, int]], title: str) -> bytes:
+    rows = "\n".join(
+        f'<tr><td><a href="{code}.html" lang="{code}">{escape(name)}</a> ({code})</td>'
+        + "".join(f'<td data-count="{state}">{all_counts[code][state]}</td>' for state in STATES)
+        + "</tr>" for code, name in names.items())
+    head = "".join(f"<th>{state}</th>" for state in STATES)
+    content = (f"<h1>Translator preview</h1>\n<p>The page “{escape(title)}” in each locale, "
+               "with the strings that need work marked.</p>\n"
+               f"<table><thead><tr><th>locale</th>{head}</tr></thead>\n<tbody>\n{rows}\n"
+               "</tbody></table>")
+    bar = '<header class="bar"><p>speerpunt translator preview</p></header>'
+    return _page("en", "Translator preview", bar, content)
+
+
+def plan_preview(records: list[dict], read, output: Path) -> dict[Path, bytes]:
+    """Bytes of output/preview/<locale>.html for every locale, then index.html.
+
+    read(language) -> (catalog, path it was read from); one catalog is held at a time.
+    """
+    from babel import Locale
+
+    names = {code: Locale.parse(code).display_name for code in LANGUAGES}
+    page = next(record for record in records if record["type"] == "page")
+    files, all_counts = {}, {}
+    for language in LANGUAGES:
+        catalog, path = read(language)
+        found = states(records, catalog, language, path)
+        del catalog
+        all_counts[language] = counts = _counts(found)
+        title = f"{found['page/' + page['id'] + '/title'].text} · preview {language}"
+        files[output / "preview" / f"{language}.html"] = _page(
+            language, title, _bar(language, names, counts, found),
+            _content(records, found, language))
+    files[output / "preview" / "index.html"] = _index(names, all_counts, page["title"])
+    return files
