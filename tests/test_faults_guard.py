@@ -18,6 +18,7 @@ from tests.test_faults import (
     FAST,
     assert_failed,
     cluster_blocks,
+    edited_page,
     po_file,
     published,
     report,
@@ -116,6 +117,21 @@ def test_wrong_locales_is_refused_until_accepted(make, cause, count, site, workd
     nl = exports(workdir)["nl"]
     assert nl["page"]["title"] == "7 spearhead clusters" and nl["page"]["fallback"] == [
         "title", "intro"]
+
+
+def test_the_translators_loop_is_no_loss(site, workdir):
+    """A changed English sentence goes fuzzy and a translator empties an entry: both
+    fall back to English, both are what the page or a translator said."""
+    po = po_file(workdir, "nl")
+    text = po.read_text(encoding="utf-8")
+    emptied = 'msgid "MEDVIA"\nmsgstr "MEDVIA"\n'
+    assert text.count(emptied) == 1
+    po.write_text(text.replace(emptied, 'msgid "MEDVIA"\nmsgstr ""\n'), encoding="utf-8")
+    result = run(workdir, serve_snapshot(site, edited_page()))
+    assert result.returncode == 0, result.stderr
+    assert report(workdir)["losses"] == []
+    nl = {c["id"]: c for c in exports(workdir)["nl"]["clusters"]}
+    assert nl["flux50"]["fallback"] == ["tagline"] and nl["medvia"]["fallback"] == ["name"]
 
 
 # ---------------------------------------------------------------- secondary pages

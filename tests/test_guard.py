@@ -1,0 +1,98 @@
+"""The publication guard's rules on the shipped records and exports, one change at a time."""
+
+import copy
+import json
+
+import pytest
+
+from pipeline.catalogs import MergeReport
+from pipeline.guard import accepted, find_losses, record_losses
+from pipeline.pipelines import ANNOUNCED_STAT, UNSAFE_STAT
+from pipeline.records import read_records
+from tests.conftest import ROOT
+
+RECORDS = read_records(ROOT / "output" / "records.jsonl")
+EXPORTS = {language: json.loads((ROOT / "output" / language / "clusters.json").read_bytes())
+           for language in ("en", "nl", "fr")}
+NO_NEW = {language: MergeReport() for language in EXPORTS}
+
+
+def keys(losses) -> list[str]:
+    return [loss.key for loss in losses]
+
+
+def without(records, key):
+    return [r for r in records if f"{r['type']}/{r['id']}" != key]
+
+
+def test_the_same_run_again_loses_nothing(tmp_path):
+    assert find_losses(RECORDS, RECORDS, EXPORTS, EXPORTS, NO_NEW, tmp_path, {}) == []
+
+
+def test_a_first_run_loses_nothing_but_still_drops_unsafe_urls(tmp_path):
+    stats = {UNSAFE_STAT: [{"record": "page/cluster-policy", "url": "javascript:x"}]}
+    assert find_losses([], RECORDS, {}, EXPORTS, NO_NEW, tmp_path, {}) == []
+    assert keys(find_losses([], RECORDS, {}, EXPORTS, NO_NEW, tmp_path, stats)) == [
+        "page/cluster-policy/url"]
+
+
+def test_a_cluster_goes_only_when_the_title_announces_the_new_count():
+    fewer = without(RECORDS, "cluster/sim")
+    assert keys(record_losses(RECORDS, fewer, None)) == ["cluster/sim"]  # floor: 7
+    assert record_losses(RECORDS, fewer, 6) == []
+
+
+def test_a_renamed_cluster_keeps_the_floor():
+    renamed = copy.deepcopy(RECORDS)
+    sim = next(r for r in renamed if r["id"] == "sim")
+    sim["id"], sim["name"] = "sim-flanders", "SIM Flanders"
+    assert record_losses(RECORDS, renamed, None) == []
+
+
+def test_an_article_is_lost_unless_only_its_title_changed():
+    articles = [r for r in RECORDS if r["type"] == "article"]
+    assert keys(record_losses(RECORDS, without(RECORDS, f"article/{articles[0]['id']}"), 7)) \
+        == [f"article/{articles[0]['id']}"]
+    retitled = copy.deepcopy(RECORDS)
+    article = next(r for r in retitled if r["id"] == articles[0]["id"])
+    article["id"], article["title"] = "why-sharing-is-smart", "Why sharing is smart"
+    assert record_losses(RECORDS, retitled, 7) == []
+
+
+def test_a_dropped_date_and_breadcrumb_are_losses():
+    changed = copy.deepcopy(RECORDS)
+    changed[0]["breadcrumbs"] = changed[0]["breadcrumbs"][:1]
+    article = next(r for r in changed if r["type"] == "article")
+    del article["date"]
+    losses = record_losses(RECORDS, changed, 7)
+    assert keys(losses) == ["page/cluster-policy/breadcrumbs", f"article/{article['id']}/date"]
+    assert '["Invest in Flanders"]' in losses[0].what
+    assert "dropped" in losses[1].what
+
+
+def test_translations_are_lost_only_for_want_of_any_catalog_entry(tmp_path):
+    after = copy.deepcopy(EXPORTS)
+    flux50 = next(c for c in after["nl"]["clusters"] if c["id"] == "flux50")
+    flux50["fallback"] = ["tagline"]
+    stats = {ANNOUNCED_STAT: 7}
+    # the entry is still there (fuzzy for a changed sentence, or emptied by a translator)
+    assert find_losses(RECORDS, RECORDS, EXPORTS, after, NO_NEW, tmp_path, stats) == []
+    merges = {**NO_NEW, "nl": MergeReport(new=["cluster/flux50/tagline"])}
+    losses = find_losses(RECORDS, RECORDS, EXPORTS, after, merges, tmp_path, stats)
+    assert keys(losses) == ["nl/cluster/flux50/tagline"]
+    assert "clusters.po does not exist" in losses[0].what
+
+
+@pytest.mark.parametrize(("key", "accept", "result"), [
+    ("cluster/sim", ["all"], True),
+    ("cluster/sim", ["cluster/sim"], True),
+    ("cluster/sim", ["cluster"], True),
+    ("cluster/sim", ["cluster/"], True),
+    ("cluster/sim", ["cluster/si"], False),
+    ("cluster/simx", ["cluster/sim"], False),
+    ("nl/cluster/sim/name", ["fr,nl"], True),
+    ("nl/cluster/sim/name", ["cluster/sim"], False),
+    ("cluster/sim", [], False),
+])
+def test_accept_loss_keys(key, accept, result):
+    assert accepted(key, accept) is result
