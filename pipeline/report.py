@@ -89,6 +89,8 @@ class RunReport:
             "revalidated_from_cache": stats.get("httpcache/revalidate", 0),
             "offsite_refused": stats.get("speerpunt/offsite_refused", 0)
             + stats.get("offsite/filtered", 0),
+            "text_blocks": {role: stats.get(f"speerpunt/text/{role}", 0)
+                            for role in ("placed", "chrome", "unplaced")},
         }
 
     def published(self, previous, records, outcome, written) -> None:

@@ -1,12 +1,11 @@
 """The `clusters` spider: reads the cluster-policy page by its document structure.
 
-No theme class is relied on. Inside the main content (`<main>`, else
-`role="main"`, else `<body>`) the h1 is the title; the paragraphs before the
-first sub-heading are the intro; a sub-heading holding a link is an article
-teaser (its paragraphs are the summary); any other sub-heading of the form
-"Name: tagline" is a cluster (its paragraphs are the description). The
-breadcrumb is the navigation landmark labelled "breadcrumb" (aria-label,
-aria-labelledby, a hidden heading, schema.org BreadcrumbList or a class name).
+No theme class is relied on. The main content (`<main>`, else `role="main"`, else
+`<body>`) is read as a sequence of text blocks (spiders/blocks.py) and each block
+is given its role by plain rules (spiders/classify.py); every block must be placed
+in a record field or be page chrome (spiders/coverage.py). The breadcrumb is the
+navigation landmark labelled "breadcrumb" (aria-label, aria-labelledby, a hidden
+heading, schema.org BreadcrumbList or a class name).
 """
 
 import re
@@ -16,14 +15,13 @@ import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse
 
+from spiders import coverage
+from spiders.blocks import read_blocks
+from spiders.classify import Classifier, Reading, announced_count
+
 LIVE_URL = "https://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"
 
-_MAIN = "(//main | //*[@role='main'] | //body)[1]"
-_OUTSIDE_CONTENT = "ancestor::nav or ancestor::aside or ancestor::footer or ancestor::form"
-_BLOCKS = (
-    f".//*[(self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::p)"
-    f" and not({_OUTSIDE_CONTENT})]"
-)
+_MAIN = ("//main", "//*[@role='main']", "//body")  # the first that the page has
 _BREADCRUMB = (
     "(//*[contains(translate(@aria-label, 'BREADCUMB', 'breadcumb'), 'breadcrumb')]"
     " | //*[@itemtype and contains(@itemtype, 'BreadcrumbList')]"
@@ -32,7 +30,7 @@ _BREADCRUMB = (
     " | //*[contains(translate(@class, 'BREADCUMB', 'breadcumb'), 'breadcrumb')])[1]"
 )
 _TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
-_ANNOUNCED = re.compile(r"\b(\d+)\b")
+_SAFE_ANCHOR = re.compile(r"[A-Za-z][\w.:-]*", re.ASCII)
 
 
 def canonical_url(response) -> str:
@@ -48,6 +46,16 @@ def public_url(url: str, response, canonical: str) -> str:
     if target.netloc != fetched.netloc:
         return url
     return urlunparse(target._replace(scheme=public.scheme, netloc=public.netloc))
+
+
+def read_page(response, page_url: str) -> Reading:
+    """The main content's blocks, classified; links to the fetched or the canonical host
+    lead to the site."""
+    trail = response.xpath(_BREADCRUMB)
+    main = next(found for found in map(response.xpath, _MAIN) if found)[0].root
+    blocks = read_blocks(main, skip=trail[0].root if trail else None)
+    hosts = {urlparse(response.url).hostname, urlparse(page_url).hostname}
+    return Classifier(response.url, hosts).read(blocks)
 
 
 def element_text(selector) -> str:
@@ -115,71 +123,56 @@ class ClustersSpider(scrapy.Spider):
         if problem:
             self.fail(problem)
             return
-        main = response.xpath(_MAIN)
-        title = ""
-        intro: list[str] = []
-        current = None
-        clusters, teasers = [], []
-        for block in main.xpath(_BLOCKS):
-            tag = block.xpath("name()").get().lower()
-            text = element_text(block)
-            if tag == "h1":
-                title, current = text, intro
-            elif tag == "p":
-                if current is not None and text.strip():
-                    current.append(text)
-            elif not title:
-                continue
-            elif block.xpath(".//a[@href]"):
-                href = block.xpath(".//a[@href][1]/@href").get()
-                teaser = {"title": text, "summary": [], "url": response.urljoin(href)}
-                teasers.append(teaser)
-                current = teaser["summary"]
-            elif ":" in text:
-                cluster = {"heading": text, "description": [], "anchor": block.attrib.get("id")}
-                clusters.append(cluster)
-                current = cluster["description"]
-            else:
-                current = None
-        announced = _ANNOUNCED.search(title)
         page_url = canonical_url(response)
+        reading = self.read(response, page_url)
+        problem = coverage.refusal(reading.roles, response.url)
+        if problem:
+            self.fail(problem)
         yield {
             "type": "page",
-            "title": title,
-            "intro": " ".join(intro),
+            "title": reading.title,
+            "intro": " ".join(reading.intro),
             "url": page_url,
             "breadcrumbs": self.breadcrumbs(response),
-            "announced_clusters": int(announced.group(1)) if announced else None,
+            "announced_clusters": announced_count(reading.title),
         }
-        for position, cluster in enumerate(clusters, start=1):
+        for position, cluster in enumerate(reading.of_kind("cluster"), start=1):
+            anchor = cluster.block.element.get("id", "").strip()
             yield {
                 "type": "cluster",
                 "position": position,
-                "heading": cluster["heading"],
-                "description": " ".join(cluster["description"]),
+                "heading": cluster.heading,
+                "description": " ".join(cluster.text),
                 "url": page_url,
-                "anchor": cluster["anchor"],
+                "anchor": anchor if _SAFE_ANCHOR.fullmatch(anchor) else None,
             }
-        for position, teaser in enumerate(teasers, start=1):
+        for position, teaser in enumerate(reading.of_kind("article"), start=1):
             item = {
                 "type": "article",
                 "position": position,
-                "title": teaser["title"],
-                "summary": " ".join(teaser["summary"]),
-                "url": public_url(teaser["url"], response, page_url),
+                "title": teaser.heading,
+                "summary": " ".join(teaser.text),
+                "url": public_url(teaser.url, response, page_url),
             }
             host = urlparse(response.url).hostname
-            if urlparse(teaser["url"]).hostname != host:
+            if urlparse(teaser.url).hostname != host:
                 self.crawler.stats.inc_value("speerpunt/offsite_refused")
-                self.logger.warning("not following %s: outside %s", teaser["url"], host)
+                self.logger.warning("not following %s: outside %s", teaser.url, host)
                 yield item
                 continue
             yield scrapy.Request(
-                teaser["url"],
+                teaser.url,
                 callback=self.parse_article,
                 errback=self.article_failed,
                 cb_kwargs={"item": item},
             )
+
+    def read(self, response, page_url: str) -> Reading:
+        """The page read; the placed/chrome/unplaced counts go to the crawl stats."""
+        reading = read_page(response, page_url)
+        for role, count in coverage.tally(reading.roles).items():
+            self.crawler.stats.set_value(f"speerpunt/text/{role}", count)
+        return reading
 
     @staticmethod
     def breadcrumbs(response) -> list[str]:
