@@ -9,9 +9,11 @@ The rules (README, "How clusters are found"), checked in this order per block:
    a. a teaser when tied to a link to another page of the site: the link is in it,
       or it is in the link (a whole-card link);
    b. else a name line when of the form "Name: tagline" (a name of at most six words);
-   c. else, still a teaser when it is a heading whose card holds a single
+   c. else a teaser when tied so to a link that leaves this page for another site
+      (the item pipelines then drop the unsafe link, and the guard refuses);
+   d. else, still a teaser when it is a heading whose card holds a single
       "Read more"-style link;
-   d. else, when a heading element, the end of the section above it;
+   e. else, when a heading element, the end of the section above it;
 4. any other block is text of the section it follows (intro, description, summary);
    a block in no section is left unplaced.
 """
@@ -118,16 +120,20 @@ class Classifier:
 
     def __init__(self, page_url: str, hosts: set[str]):
         self.page_url, self.hosts = page_url, hosts
+        self.here = urlparse(page_url)._replace(fragment="")
+
+    def other_page(self, href: str) -> str | None:
+        """href as an absolute URL when it leads away from this page, else None."""
+        url = urljoin(self.page_url, href)
+        if not href or urlparse(url)._replace(fragment="") == self.here:
+            return None
+        return url
 
     def site_page(self, href: str) -> str | None:
         """href as an absolute URL when it leads to another page of the site, else None."""
-        url = urljoin(self.page_url, href)
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or parsed.hostname not in self.hosts:
-            return None
-        if parsed._replace(fragment="") == urlparse(self.page_url)._replace(fragment=""):
-            return None
-        return url
+        url = self.other_page(href)
+        parsed = urlparse(url or "")
+        return url if parsed.scheme in ("http", "https") and parsed.hostname in self.hosts else None
 
     def card_link(self, block: Block, blocks: list[Block]) -> str | None:
         """The target of the single "Read more" link of the smallest card around block that
@@ -179,6 +185,9 @@ class Classifier:
             return Section("article", block.text, block, links[-1])
         if is_name_line(block.text):
             return Section("cluster", block.text, block)
+        away = [url for url in map(self.other_page, block.links) if url]
+        if away:  # off the site: the item pipelines drop the link, the guard refuses
+            return Section("article", block.text, block, away[-1])
         url = self.card_link(block, blocks) if block.tag in HEADINGS else None
         return Section("article", block.text, block, url) if url else None
 

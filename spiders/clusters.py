@@ -8,7 +8,6 @@ navigation landmark labelled "breadcrumb" (aria-label, aria-labelledby, a hidden
 heading, schema.org BreadcrumbList or a class name).
 """
 
-import re
 from urllib.parse import urlparse, urlunparse
 
 import scrapy
@@ -30,7 +29,6 @@ _BREADCRUMB = (
     " | //*[contains(translate(@class, 'BREADCUMB', 'breadcumb'), 'breadcrumb')])[1]"
 )
 _TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
-_SAFE_ANCHOR = re.compile(r"[A-Za-z][\w.:-]*", re.ASCII)
 
 
 def canonical_url(response) -> str:
@@ -137,14 +135,12 @@ class ClustersSpider(scrapy.Spider):
             "announced_clusters": announced_count(reading.title),
         }
         for position, cluster in enumerate(reading.of_kind("cluster"), start=1):
-            anchor = cluster.block.element.get("id", "").strip()
             yield {
                 "type": "cluster",
                 "position": position,
                 "heading": cluster.heading,
                 "description": " ".join(cluster.text),
                 "url": page_url,
-                "anchor": anchor if _SAFE_ANCHOR.fullmatch(anchor) else None,
             }
         for position, teaser in enumerate(reading.of_kind("article"), start=1):
             item = {
