@@ -99,7 +99,7 @@ def _message(message: Message, language: str) -> str:
                 else "not recorded (no <code>#|</code> previous text in the catalog)")
         change = (f'<span class="change" lang="en">'
                   f'<span><span class="label">English now:</span>{escape(message.source)}</span>'
-                  f'<span><span class="label">Changed since translated:</span>'
+                  f'<span><span class="label">What changed in the English:</span>'
                   f'<span class="diff">{what}</span></span></span>')
     return (f'<span class="msg" id="{context}" data-msgctxt="{context}" '
             f'data-state="{message.state}" tabindex="0">'
