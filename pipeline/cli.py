@@ -1,14 +1,17 @@
 """`speerpunt`: the command line an operator, a translator and cron use.
 
 Exit codes: 0 done; 1 the run failed and nothing was changed; 2 bad usage
-or configuration. A failure prints one line on stderr.
+or configuration; 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM, nothing
+changed. A failure prints one line on stderr.
 """
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+from pipeline import interrupt
 from pipeline.errors import BadUsage, RunFailed
 from pipeline.files import Publication, publish
 from pipeline.lock import run_lock
@@ -27,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Harvest the '7 spearhead clusters' page into records, gettext catalogs "
                     "and nl/en/fr JSON exports.",
         epilog="Exit codes: 0 done; 1 the run failed and nothing was changed; "
-               "2 bad usage or configuration.")
+               "2 bad usage or configuration; 129/130/143 interrupted by "
+               "SIGHUP/SIGINT/SIGTERM, nothing changed.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def crawl_options(sub):
@@ -94,9 +98,13 @@ def fraction(text: str) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    interrupt.install()
     try:
+        args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
+    except interrupt.Interrupted as stop:
+        print(f"speerpunt: {stop}", file=sys.stderr)
+        return stop.exit_code
     except BadUsage as problem:
         print(f"speerpunt: {problem}", file=sys.stderr)
         return 2
@@ -116,15 +124,17 @@ def crawl(args):
     """Crawl the chosen source; the CrawlResult, failed or not."""
     from pipeline.crawl import SNAPSHOT_SETTINGS, run_crawl
 
-    settings = {"SPEERPUNT_OUTPUT": str(args.output), **scrapy_settings(args)}
+    settings = {"SPEERPUNT_OUTPUT": str(args.output.absolute()), **scrapy_settings(args)}
     if args.snapshot:
         from pipeline.snapshot import PAGE_PATH, serve
 
         with serve() as base_url:
-            return run_crawl(base_url + PAGE_PATH, {**SNAPSHOT_SETTINGS, **settings},
-                             args.verbose)
-    cache = (args.output / ".cache" / "http").absolute()
-    return run_crawl(args.url, {"HTTPCACHE_DIR": str(cache), **settings}, args.verbose)
+            result = run_crawl(base_url + PAGE_PATH, {**SNAPSHOT_SETTINGS, **settings},
+                               args.verbose)
+    else:
+        result = run_crawl(args.url, settings, args.verbose)
+    interrupt.check()
+    return result
 
 
 def check_crawl_options(args) -> None:
@@ -135,14 +145,25 @@ def check_crawl_options(args) -> None:
     scrapy_settings(args)
 
 
-def scrapy_settings(args) -> dict[str, str]:
-    settings = {}
-    for item in args.set:
-        name, sep, value = item.partition("=")
-        if not sep or not name.isupper():
-            raise BadUsage(f"-s expects NAME=VALUE with an upper-case Scrapy setting, not {item!r}")
-        settings[name] = value
-    return settings
+def scrapy_settings(args) -> dict:
+    from pipeline.overrides import parse_overrides
+
+    return parse_overrides(args.set)
+
+
+@contextlib.contextmanager
+def holding(*directories: Path):
+    """Lock every directory the command writes, finish a publication a killed command
+    left in its journal, refuse symlinks and special files, sweep dead temporaries."""
+    from pipeline.files import check_tree, remove_stale_temporaries
+    from pipeline.journal import settle
+
+    check_directories(*directories)
+    with run_lock(*directories) as stale:
+        settle(*directories)
+        check_tree(list(directories))
+        remove_stale_temporaries(*directories)
+        yield stale
 
 
 def previous_records(output: Path) -> list[dict]:
@@ -165,8 +186,7 @@ def command_crawl(args) -> int:
     from pipeline.records import dump_records
 
     check_crawl_options(args)
-    check_directories(args.output)
-    with run_lock(args.output):
+    with holding(args.output):
         records = crawled_records(crawl(args))
         publish({args.output / "records.jsonl": dump_records(records)}, args.output)
     print(f"{count(records, 'cluster')} clusters written to {args.output / 'records.jsonl'}")
@@ -175,14 +195,17 @@ def command_crawl(args) -> int:
 
 def command_run(args) -> int:
     from pipeline import guard
-    from pipeline.files import remove_stale_temporaries
+    from pipeline.files import check_tree, remove_stale_temporaries
+    from pipeline.journal import settle
     from pipeline.report import RunReport, summary
 
     check_crawl_options(args)
     check_directories(args.output, args.locales)
-    with run_lock(args.output) as stale:
+    with run_lock(args.output, args.locales) as stale:
         report = RunReport(args.url or ("snapshot" if args.snapshot else "live"), stale)
         try:
+            settle(args.output, args.locales)
+            check_tree([args.output, args.locales])
             remove_stale_temporaries(args.output, args.locales)
             result = crawl(args)
             report.crawled(result.stats)
@@ -194,8 +217,8 @@ def command_run(args) -> int:
                             args.locales, args.accept_loss)
                 written = staged.commit()
             report.published(previous, records, outcome, written)
-        except RunFailed as problem:
-            report.failed(str(problem))
+        except (RunFailed, interrupt.Interrupted) as problem:
+            report.failed(str(problem), interrupted=isinstance(problem, interrupt.Interrupted))
             raise
         except Exception as error:
             report.failed(unexpected(error))
@@ -257,6 +280,8 @@ def command_preview(args) -> int:
 def command_catalogs(args) -> int:
     from pipeline import catalogs
 
+    if args.action in ("check", "stats"):
+        settle_if_needed(args.output, args.locales)
     if args.action == "check":
         from pipeline.check import check_all
 
@@ -270,8 +295,7 @@ def command_catalogs(args) -> int:
         print(stats_table([catalogs.stats(load_catalog(args.locales, language), language)
                            for language in catalogs.LANGUAGES]))
         return 0
-    check_directories(args.locales)
-    with run_lock(args.output):
+    with holding(args.output, args.locales):
         if args.action == "compile":
             files = {catalogs.mo_path(args.locales, language):
                      catalogs.compile_mo(load_catalog(args.locales, language), language)
@@ -295,8 +319,7 @@ def command_export(args) -> int:
     from pipeline.export import plan_export
     from pipeline.report import files_changed
 
-    check_directories(args.output, args.locales)
-    with run_lock(args.output):
+    with holding(args.output, args.locales):
         records = load_records(args.output)
         compiled, mo_files = {}, {}
         for language in LANGUAGES:
@@ -339,6 +362,18 @@ def load_catalog(locales: Path, language: str):
         raise RunFailed(f"{po_path(locales, language)}: no catalog; "
                         "run `speerpunt catalogs update` first")
     return catalog
+
+
+def settle_if_needed(*directories: Path) -> None:
+    """Read-only commands take no lock, unless a killed command left a journal to settle
+    (then what they read is whole); they refuse symlinks and special files all the same."""
+    from pipeline.files import check_tree
+    from pipeline.journal import JOURNAL
+
+    if any((directory / JOURNAL).exists() for directory in directories):
+        with holding(*directories):
+            pass
+    check_tree([directory for directory in directories if directory.is_dir()])
 
 
 def check_directories(*directories: Path) -> None:

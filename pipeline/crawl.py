@@ -6,6 +6,7 @@ through CrawlerProcess and reads the verdict CollectPipeline left behind.
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 from scrapy.exceptions import (
@@ -101,8 +102,31 @@ def _is_utf8_text(body: bytes) -> bool:
         return False
 
 
+class OutputCache:
+    """Scrapy add-on: the HTTP cache in SPEERPUNT_OUTPUT/.cache/http as an absolute path,
+    so it works where no scrapy.cfg names a project data directory (Scrapyd)."""
+
+    def update_settings(self, settings) -> None:
+        cache = Path(settings["SPEERPUNT_OUTPUT"]).absolute() / ".cache" / "http"
+        settings.set("HTTPCACHE_DIR", str(cache), priority="addon")
+
+
+def ending(reason: str | None, settings) -> str | None:
+    """Why a crawl closed for `reason` must not be published; None when it finished."""
+    if reason == "finished":
+        return None
+    if reason == "closespider_timeout":
+        return (f"the crawl passed its deadline of {settings.getfloat('CLOSESPIDER_TIMEOUT'):g} s "
+                "(raise it with -s CLOSESPIDER_TIMEOUT=SECONDS)")
+    return f"the crawl ended before it finished ({reason})"
+
+
 def run_crawl(url: str | None, settings: dict | None = None, verbose: bool = False) -> CrawlResult:
-    """Crawl one cluster page in this process; never publishes anything itself."""
+    """Crawl one cluster page in this process; never publishes anything itself.
+
+    Scrapy's signal handlers are not installed: pipeline/interrupt.py handles the
+    signals, so an interrupted crawl is never taken for a finished one.
+    """
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
@@ -110,12 +134,12 @@ def run_crawl(url: str | None, settings: dict | None = None, verbose: bool = Fal
 
     merged = Settings()
     merged.setmodule("pipeline.settings", priority="project")
-    merged.update({"SPEERPUNT_PUBLISH": False, "LOG_ENABLED": verbose,
-                   "LOG_INSTALL_ROOT_HANDLER": verbose, **(settings or {})}, priority="cmdline")
+    merged.update({"LOG_ENABLED": verbose, "LOG_INSTALL_ROOT_HANDLER": verbose,
+                   **(settings or {}), "SPEERPUNT_PUBLISH": False}, priority="cmdline")
     process = CrawlerProcess(merged)
     crawler = process.create_crawler(ClustersSpider)
     process.crawl(crawler, url=url)
-    process.start()
+    process.start(install_signal_handlers=False)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     collected = getattr(crawler, "collected", None)
     if collected is None:

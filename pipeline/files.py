@@ -1,21 +1,26 @@
-"""Files appear whole: written beside their target, fsynced, then renamed together.
+"""Files appear whole, and a run's files all at once: staged, fsynced, committed by journal.
 
 A Publication stages each changed file as a temporary copy as soon as it is
-ready (so a large run does not hold every file in memory) and renames them
-all at commit. A failure while staging (full disk, read-only directory)
-removes what was staged: every target stays as it was.
+ready (so a large run does not hold every file in memory) and commits them
+all through the journal (pipeline/journal.py). A failure while staging (full
+disk, read-only directory) removes what was staged; a failure while
+committing puts every target back: either way every target stays as it was.
+Nothing is opened through a symbolic link, and only regular files are replaced.
 """
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from pipeline import interrupt, journal
 from pipeline.errors import RunFailed
 
 
 class Publication:
-    """Stage files now, rename them into place together at commit(); only inside roots."""
+    """Stage files now, commit them together; only inside roots (journal in the first)."""
 
     def __init__(self, *roots: Path):
         self.roots = [(root, root.resolve()) for root in roots]
@@ -37,6 +42,9 @@ class Publication:
             self.abort()
             raise RunFailed(f"cannot write {error.filename or path}: {error.strerror}; "
                             "nothing was changed") from None
+        except RunFailed:
+            self.abort()
+            raise
         if temporary is not None:
             self.staged.append((temporary, path))
         return temporary is not None
@@ -46,13 +54,55 @@ class Publication:
         return next((temporary for temporary, target in self.staged if target == path), path)
 
     def commit(self) -> list[Path]:
-        """Rename every staged copy onto its target, in staging order; the targets replaced."""
-        done = []
-        for temporary, path in self.staged:
-            os.replace(temporary, path)
-            done.append(path)
+        """Make every staged copy visible at once (index.json last); the targets replaced.
+
+        SIGINT/SIGTERM/SIGHUP are held meanwhile (pipeline/interrupt.py): one
+        that arrives before the commit point (the journal's removal) undoes the
+        commit and is then raised, so an interrupted run has published nothing;
+        one that arrives later is too late to stop anything and is dropped.
+        """
+        if not self.staged:
+            return []
+        order = sorted(self.staged, key=lambda pair: pair[1].name == "index.json")
+        directory = self.roots[0][0] if self.roots else order[0][1].parent
+        with interrupt.held() as hold:
+            self._commit(order, directory, hold)
         self.staged = []
-        return done
+        return [target for _, target in order]
+
+    def _commit(self, order: list[tuple[Path, Path]], directory: Path, hold) -> None:
+        entries = []
+        try:
+            for temporary, target in order:
+                backup = None
+                if os.path.lexists(target):
+                    backup = journal.backup_path(target)
+                    os.link(target, backup, follow_symlinks=False)
+                entries.append({"temporary": str(temporary), "target": str(target),
+                                "backup": backup and str(backup)})
+            journal.sync_directories([temporary for temporary, _ in order])
+            path = journal.write(directory, "commit", entries)
+        except OSError as error:
+            _drop_backups(entries)
+            raise RunFailed(f"cannot prepare the commit in {error.filename or directory}: "
+                            f"{error.strerror}; nothing was changed") from None
+        try:
+            for entry in entries:
+                _rename(entry)
+            journal.sync_directories([target for _, target in order])
+            if hold.signals:
+                raise InterruptedError
+        except OSError as error:
+            journal.write(directory, "rollback", entries)
+            journal.roll_back(entries)
+            journal.finish(path)
+            if isinstance(error, InterruptedError):
+                return  # held() raises Interrupted for the signal
+            raise RunFailed(f"cannot publish {error.filename}: {error.strerror}; "
+                            "every file was put back as it was") from None
+        hold.committed = True  # the journal alone now decides: it says commit
+        journal.finish(path)
+        _drop_backups(entries)
 
     def abort(self) -> None:
         for temporary, _ in self.staged:
@@ -68,8 +118,22 @@ class Publication:
             raise RunFailed(f"refusing to write {path}: it leads outside {names}")
 
 
+def _rename(entry: dict) -> None:
+    try:
+        os.replace(entry["temporary"], entry["target"])
+    except OSError as error:
+        error.filename = entry["target"]
+        raise
+
+
+def _drop_backups(entries: list[dict]) -> None:
+    for entry in entries:
+        if entry["backup"]:
+            Path(entry["backup"]).unlink(missing_ok=True)
+
+
 def publish(files: dict[Path, bytes], *roots: Path) -> list[Path]:
-    """Stage every file, then rename them together; the paths replaced."""
+    """Stage every file, then commit them together; the paths replaced."""
     with Publication(*roots) as publication:
         for path, data in files.items():
             publication.stage(path, data)
@@ -77,8 +141,18 @@ def publish(files: dict[Path, bytes], *roots: Path) -> list[Path]:
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
-    """Replace path with data unless it already holds exactly that; True when written."""
-    return publish({path: data}) == [path]
+    """Replace path alone with data, whole (no journal: for report.json and the
+    records `scrapy crawl` writes); True when written."""
+    temporary = _temporary_copy(path, [data])
+    if temporary is None:
+        return False
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    journal.sync_directories([path])
+    return True
 
 
 def _temporary_copy(path: Path, chunks: Iterable[bytes]) -> Path | None:
@@ -90,10 +164,7 @@ def _temporary_copy(path: Path, chunks: Iterable[bytes]) -> Path | None:
     """
     copy = handle = None
     equal = 0  # bytes of path known to equal what came so far
-    try:
-        current = open(path, "rb")
-    except FileNotFoundError:
-        current = None
+    current = open_regular(path)
     try:
         for chunk in chunks:
             if handle is None and current is not None and current.read(len(chunk)) == chunk:
@@ -147,14 +218,63 @@ def _start_copy(path: Path, current, equal: int):
     return Path(name), handle
 
 
+def open_regular(path: Path):
+    """path opened for reading, without following a symlink; None when absent.
+
+    A FIFO, socket or device is refused at once (opened non-blocking, so a FIFO
+    with no writer cannot hang the run that holds the lock).
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # path is a symbolic link
+            raise RunFailed(f"refusing to use {path}: it is a symbolic link") from None
+        raise
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise RunFailed(f"refusing to use {path}: {_kind(mode)} where a file should be")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def _kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                       (stat.S_ISDIR, "a directory"), (stat.S_ISLNK, "a symbolic link")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def check_tree(roots: list[Path], skip: tuple[str, ...] = ()) -> None:
+    """Refuse a symlink, FIFO, socket or device anywhere under roots (but in skip):
+    what speerpunt reads or writes there must never lead outside or block."""
+    names = " and ".join(str(root) for root in roots)
+    for root in roots:
+        for top, directories, files in os.walk(root):
+            directories[:] = [d for d in directories if os.path.join(top, d) not in skip]
+            for name in directories + files:
+                path = Path(top, name)
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode):
+                    raise RunFailed(f"refusing to write {path}: it is a symbolic link, "
+                                    f"which could lead outside {names}")
+                if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                    raise RunFailed(f"refusing to use {path}: {_kind(mode)} "
+                                    "where a file should be")
+
+
 def holds(path: Path, chunks: Iterable[bytes]) -> bool:
     """Whether path holds exactly the chunks, read as they come (nothing held whole)."""
-    try:
-        with open(path, "rb") as handle:
-            return all(handle.read(len(chunk)) == chunk for chunk in chunks) \
-                and not handle.read(1)
-    except FileNotFoundError:
+    handle = open_regular(path)
+    if handle is None:
         return False
+    with handle:
+        return all(handle.read(len(chunk)) == chunk for chunk in chunks) \
+            and not handle.read(1)
 
 
 def _file_mode() -> int:
@@ -165,9 +285,10 @@ def _file_mode() -> int:
 
 
 def remove_stale_temporaries(*directories: Path) -> None:
-    """Delete temporary copies a killed run left behind (names start with '.' and end .tmp).
+    """Delete temporary copies and backups a killed run left behind (.NAME.XXXX.tmp).
 
-    Only called under the run lock, so no other run is writing them.
+    Only called under the locks of these directories, after the journal was
+    settled: every writer of a directory holds its lock, so these belong to a dead holder.
     """
     for directory in directories:
         if directory.is_dir():

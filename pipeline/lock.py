@@ -1,16 +1,24 @@
-"""One run at a time per output directory.
+"""One lock for each directory a command writes, taken in a fixed order.
 
-The lock is an flock on output/.lock, so the kernel releases it when its
-holder dies, however it dies. The file names the holder (pid, start time) so
-a second run can say who holds it; a holder removes the file when done, so
-a file still naming a holder that no longer holds the lock was left by a
-killed run: it is stale and taken over.
+Each lock is an flock on DIR/.lock, so the kernel releases it when its holder
+dies, however it dies. Runs that share any directory (the same --locales with
+different --output) therefore never interleave, and whatever temporary file
+lies in a locked directory belongs to a dead holder. Every command takes them
+in one order, output then locales, without waiting: a lock already held
+refuses the command at once, so no two commands can wait on each other.
+
+The file names the holder (pid, start time) so a second run can say who holds
+it; a holder removes the file when done, so a file still naming a holder that
+no longer holds the lock was left by a killed run: it is stale and taken over.
+The file is opened without following a symlink and must be a regular file.
 """
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,9 +28,20 @@ LOCK_NAME = ".lock"
 
 
 @contextlib.contextmanager
-def run_lock(output: Path):
-    """Hold output/.lock for the block; yields the stale holder taken over, or None."""
-    path = output / LOCK_NAME
+def run_lock(*directories: Path):
+    """Hold DIR/.lock of every directory for the block; yields the first stale holder
+    taken over, or None."""
+    unique = {directory.resolve(): directory for directory in directories}
+    stale = None
+    with contextlib.ExitStack() as stack:
+        for directory in unique.values():
+            taken = stack.enter_context(_lock(directory / LOCK_NAME))
+            stale = stale or taken
+        yield stale
+
+
+@contextlib.contextmanager
+def _lock(path: Path):
     fd = _acquire(path)
     try:
         stale = _holder(fd) or None
@@ -41,11 +60,7 @@ def run_lock(output: Path):
 def _acquire(path: Path) -> int:
     """A descriptor holding the flock of the file currently at path."""
     for _ in range(5):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        except OSError as error:
-            raise RunFailed(f"cannot lock {path}: {error.strerror}") from None
+        fd = _open(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -54,12 +69,27 @@ def _acquire(path: Path) -> int:
             raise RunFailed(f"another run holds {path}: pid {holder.get('pid', '?')}, "
                             f"started {holder.get('started', '?')}") from None
         try:
-            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+            if os.stat(path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
                 return fd
         except FileNotFoundError:
             pass
         os.close(fd)  # the previous holder removed the file meanwhile: lock the new one
     raise RunFailed(f"cannot lock {path}: it keeps changing")
+
+
+def _open(path: Path) -> int:
+    """path opened read-write, created if absent; a symlink or non-regular file refused."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise RunFailed(f"refusing to lock {path}: it is a symbolic link") from None
+        raise RunFailed(f"cannot lock {path}: {error.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise RunFailed(f"refusing to lock {path}: it is not a regular file")
+    return fd
 
 
 def _holder(fd: int) -> dict:

@@ -5,12 +5,15 @@ crawl whether the whole set is fit to publish, and only then writes
 records.jsonl (when SPEERPUNT_PUBLISH is on, as under `scrapy crawl`/Scrapyd).
 What the publication guard (pipeline/guard.py) needs from the crawl travels in
 the crawl stats: the announced count, the URLs dropped as unsafe, stale articles.
+A refused crawl closes with the finish reason `refused: <reason>` and one
+ERROR line; one closed for any reason but `finished` publishes nothing.
 """
 
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import DropItem
+from scrapy import signals
+from scrapy.exceptions import CloseSpider, DropItem
 
 from pipeline.normalise import normalise_text, safe_url, slugify, split_heading
 from pipeline.records import OPTIONAL_FIELDS, RECORD_FIELDS, read_records, write_records
@@ -114,6 +117,8 @@ class CollectPipeline(_Stage):
         self.output = Path(crawler.settings.get("SPEERPUNT_OUTPUT"))
         self.publish = crawler.settings.getbool("SPEERPUNT_PUBLISH", True)
         crawler.collected = self
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     def open_spider(self):
         self.items: list[dict] = []
@@ -135,7 +140,24 @@ class CollectPipeline(_Stage):
             {key: item[key] for key in RECORD_FIELDS[item["type"]] if key in item}
             for item in items
         ]
-        if self.publish:
+
+    def spider_idle(self):
+        """Refuse before closing, so the finish reason and the log say why."""
+        failure = self.crawler.spider.failure or self.guard()
+        if failure:
+            self.crawler.spider.fail(failure)
+            raise CloseSpider(f"refused: {failure}")
+
+    def spider_closed(self, spider, reason):
+        """Publish only a crawl that finished: not one cut short by a deadline or a signal."""
+        from pipeline.crawl import ending
+
+        if self.failure is None and ending(reason, self.crawler.settings):
+            self.failure = ending(reason, self.crawler.settings)
+            self.crawler.spider.logger.error(self.failure)
+        if self.failure:
+            self.records = None
+        elif self.publish:
             write_records(self.output / "records.jsonl", self.records)
 
     def keep_stale(self, items: list[dict]) -> None:

@@ -109,8 +109,9 @@ class RunReport:
         """What the publication guard found (pipeline/guard.py), accepted or not."""
         self.data["losses"], self.data["stale"] = losses, stale
 
-    def failed(self, reason: str) -> None:
-        self.data["result"], self.data["reason"] = "failed", reason
+    def failed(self, reason: str, interrupted: bool = False) -> None:
+        self.data["result"] = "interrupted" if interrupted else "failed"
+        self.data["reason"] = reason
 
     def write(self, path) -> None:
         """Best effort: a report that cannot be written must not hide the run's own outcome."""

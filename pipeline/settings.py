@@ -26,13 +26,28 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
-HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
 
 REDIRECT_MAX_TIMES = 5
 FEED_EXPORT_ENCODING = "utf-8"
+# No remote control of a run: Scrapy's telnet console and its remote-control
+# endpoint (which executes Python and writes a job file under ~/.local/state/scrapy)
+# are off, and no JOBDIR is kept: a run writes nothing outside its directories.
 TELNETCONSOLE_ENABLED = False
-EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+REMOTE_CONTROL_ENABLED = False
+EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None,
+              "scrapy.extensions.remote_control.RemoteControl": None}
+
+# Bounded work: the crawl's deadline in seconds, and the most article links it follows.
+CLOSESPIDER_TIMEOUT = 600
+SPEERPUNT_MAX_ARTICLES = 50
+SPIDER_MIDDLEWARES = {"pipeline.bounds.ArticleCap": 550}
+
+# The HTTP cache lives in SPEERPUNT_OUTPUT/.cache/http, found without scrapy.cfg (Scrapyd).
+ADDONS = {"pipeline.crawl.OutputCache": 0}
+
+# `scrapy crawl` exits 1 when the crawl was refused or cut short (pipeline/commands/crawl.py).
+COMMANDS_MODULE = "pipeline.commands"
 
 ITEM_PIPELINES = {
     "pipeline.pipelines.NormalisePipeline": 100,
@@ -44,6 +59,7 @@ ITEM_PIPELINES = {
 # Where CollectPipeline publishes records.jsonl after a passing crawl
 # (also under `scrapy crawl` and Scrapyd: `-s SPEERPUNT_OUTPUT=DIR`).
 SPEERPUNT_OUTPUT = "output"
+SPEERPUNT_PUBLISH = True
 
 LOG_LEVEL = "INFO"
 
