@@ -74,6 +74,25 @@ def test_every_string_is_marked_with_its_context_and_state(workdir):
         ["#cluster/catalisti/tagline"]
 
 
+def test_fuzzy_flags_set_by_hand_count_as_catalogs_stats_counts_them(workdir):
+    """A translator's own fuzzy flag (no `#|` previous text) is fuzzy; a fuzzy flag on an
+    empty translation is untranslated, as in `speerpunt catalogs stats`."""
+    po = nl_po(workdir)
+    text = po.read_text(encoding="utf-8")
+    for context in ("cluster/sim/tagline", "cluster/vil/tagline"):
+        text = text.replace(f'msgctxt "{context}"', f'#, fuzzy\nmsgctxt "{context}"')
+    po.write_text(text, encoding="utf-8")
+    set_msgstr(po, "cluster/vil/tagline", "")
+    assert preview(workdir).returncode == 0
+    stats = run_cli("catalogs", "stats", "--locales", str(workdir / "locales"), cwd=workdir)
+    assert stats.stdout.splitlines()[2].split()[:4] == ["nl", "25", "1", "1"], stats.stdout
+    root = page(workdir, "nl")
+    assert root.xpath('//*[@data-state="fuzzy"]/@data-msgctxt') == ["cluster/sim/tagline"]
+    assert root.xpath('//*[@data-state="untranslated"]/@data-msgctxt') == ["cluster/vil/tagline"]
+    assert "not recorded" in root.xpath('string(//*[@data-state="fuzzy"]//*[@class="diff"])')
+    assert root.xpath('//*[@class="bar"]//*[@data-count]/b/text()') == ["25", "1", "1"]
+
+
 def test_translations_are_escaped_and_pages_load_nothing(workdir):
     set_msgstr(nl_po(workdir), "cluster/medvia/description", INJECTION + ' "&amp;" </span>')
     assert preview(workdir).returncode == 0
@@ -93,6 +112,7 @@ def test_translations_are_escaped_and_pages_load_nothing(workdir):
         assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
 
 
+@pytest.mark.faults
 def test_catalog_out_of_step_with_records_is_one_line_and_writes_nothing(workdir):
     po = nl_po(workdir)
     po.write_text(po.read_text(encoding="utf-8").replace(
