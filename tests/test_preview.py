@@ -55,6 +55,16 @@ def test_shipped_preview_is_what_the_shipped_catalogs_give(workdir):
             (ROOT / "output" / "preview" / name).read_bytes()
 
 
+def test_language_names_come_from_cldr_when_there_are_no_exports(workdir):
+    for language in ("en", "nl", "fr"):
+        (workdir / "output" / language / "clusters.json").unlink()
+    assert preview(workdir).returncode == 0
+    assert page(workdir, "en").xpath('//*[@class="locales"]//*[@lang]/text()') == \
+        ["English", "Nederlands", "français"]
+    assert (workdir / "output" / "preview" / "nl.html").read_bytes() == \
+        (ROOT / "output" / "preview" / "nl.html").read_bytes()
+
+
 def test_every_string_is_marked_with_its_context_and_state(workdir):
     set_msgstr(nl_po(workdir), "cluster/catalisti/tagline", "")
     assert preview(workdir).returncode == 0
