@@ -217,6 +217,12 @@ def test_a_title_announcing_the_new_count_removes_a_cluster(site, workdir):
     assert "#~ msgctxt \"cluster/sim/name\"" in po_file(workdir, "nl").read_text()
 
 
+def test_a_year_in_the_title_is_not_the_count(site, workdir):
+    result = run(workdir, serve_snapshot(site, retitled("Since 2017: 7 spearhead clusters")))
+    assert result.returncode == 0, result.stderr
+    assert len(exports(workdir)["en"]["clusters"]) == 7
+
+
 # ---------------------------------------------------------------- only safe URLs
 
 
