@@ -33,8 +33,8 @@ class Block:
     """One line of text and what the markup says about it."""
 
     element: object  # the lxml element that holds the text (h3, p, dt, div, ...)
-    parts: list[tuple[str, bool]] = field(default_factory=list)  # (text, inside <b>/<strong>)
-    links: list[str] = field(default_factory=list)  # hrefs of the <a> ("" a <button>) it lies in
+    # (text, inside <b>/<strong>, href of the <a> it lies in: "" a <button>, None neither)
+    parts: list[tuple[str, bool, str | None]] = field(default_factory=list)
     line: int = 0  # 0 for the element's first line, 1, 2... for the next <br>-separated ones
     broken: bool = False  # a <br> ends this line
 
@@ -44,12 +44,31 @@ class Block:
 
     @property
     def text(self) -> str:
-        return "".join(text for text, _ in self.parts)
+        return "".join(text for text, _, _ in self.parts)
+
+    @property
+    def links(self) -> list[str]:
+        """The hrefs its text lies in, in order ("" for a button)."""
+        return list(dict.fromkeys(link for _, _, link in self.parts if link is not None))
+
+    def controls(self) -> list[tuple[str, str]] | None:
+        """(href, text) of each link or button, when these hold all of the block's text."""
+        controls: list[list[str]] = []
+        for text, _, link in self.parts:
+            if not text.strip():
+                continue
+            if link is None:
+                return None
+            if controls and controls[-1][0] == link:
+                controls[-1][1] += text
+            else:
+                controls.append([link, text])
+        return [(link, text) for link, text in controls] or None
 
     def bold_up_to(self, end: int) -> bool:
         """Every visible character of text[:end] lies inside <b>/<strong>."""
         seen = 0
-        for text, bold in self.parts:
+        for text, bold, _ in self.parts:
             piece = text[: max(0, end - seen)]
             if piece.strip() and not bold:
                 return False
@@ -70,10 +89,9 @@ def read_blocks(main, skip=None) -> list[Block]:
             blocks.append(block)
         return Block(block.element)
 
-    def walk(element, current: Block, bold: bool, links: tuple[str, ...]) -> Block:
+    def walk(element, current: Block, bold: bool, link: str | None) -> Block:
         if element.text:
-            current.parts.append((element.text, bold))
-            current.links.extend(href for href in links if href not in current.links)
+            current.parts.append((element.text, bold, link))
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else None
             if tag is None or child is skip or skipped(child):
@@ -82,7 +100,7 @@ def read_blocks(main, skip=None) -> list[Block]:
                 current = flush(current, broken=True)
             else:
                 href = child.get("href") if tag == "a" else "" if tag == "button" else None
-                inner = links if href is None else (*links, href.strip())
+                inner = link if href is None else href.strip()
                 if tag in BLOCK_TAGS:
                     flush(current)
                     flush(walk(child, Block(child), bold, inner))
@@ -90,9 +108,8 @@ def read_blocks(main, skip=None) -> list[Block]:
                 else:
                     current = walk(child, current, bold or tag in BOLD_TAGS, inner)
             if child.tail:
-                current.parts.append((child.tail, bold))
-                current.links.extend(href for href in links if href not in current.links)
+                current.parts.append((child.tail, bold, link))
         return current
 
-    flush(walk(main, Block(main), False, ()))
+    flush(walk(main, Block(main), False, None))
     return blocks

@@ -13,7 +13,7 @@ The rules (README, "How clusters are found"), checked in this order per block:
       (the item pipelines then drop the unsafe link, and the guard refuses);
    d. else, still a teaser when it is a heading whose card holds a single
       "Read more"-style link;
-   e. else, when a heading element, the end of the section above it;
+   e. else, when a heading, th, dt or summary element, the end of the section above it;
 4. any other block is text of the section it follows (intro, description, summary);
    a block in no section is left unplaced.
 """
@@ -89,16 +89,18 @@ def bare(text: str) -> str:
     return " ".join(text.split()).strip(_DECORATION).lower()
 
 
-def is_read_more(block: Block) -> bool:
-    return bool(block.links) and bare(block.text) in _READ_MORE
+def read_more_links(block: Block) -> set[str]:
+    """The targets of the "Read more"-style links that make up the block."""
+    return {href for href, text in block.controls() or () if bare(text) in _READ_MORE}
 
 
 def is_chrome(block: Block) -> bool:
-    """A "Read more" or share link or button, or a line that is only a date."""
-    text = bare(block.text)
-    if block.links and (text in _READ_MORE or text in _SHARE or text.startswith("share on ")):
+    """Only "Read more" or share links and buttons, or a line that is only a date."""
+    controls = block.controls()
+    if controls and all(bare(text) in _READ_MORE | _SHARE or bare(text).startswith("share on ")
+                        for _, text in controls):
         return True
-    return bool(_DATE.fullmatch(text))
+    return bool(_DATE.fullmatch(bare(block.text)))
 
 
 def stands_as_heading(block: Block) -> bool:
@@ -140,7 +142,7 @@ class Classifier:
         holds one, when that card holds no other heading."""
         for card in block.element.iterancestors():
             inside = [b for b in blocks if b is not block and _inside(b.element, card)]
-            more = {b.links[-1] for b in inside if is_read_more(b)}
+            more = set().union(*map(read_more_links, inside))
             if not more:
                 if any(b.tag in HEADINGS for b in inside):
                     return None
@@ -165,7 +167,7 @@ class Classifier:
                 if section:
                     reading.sections.append(section)
                     current = section.text
-                elif block.tag in HEADINGS:
+                elif block.tag in STANDALONE:
                     current, role = None, "unplaced"
                 elif current is not None:
                     current.append(text)
