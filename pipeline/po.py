@@ -1,12 +1,15 @@
-"""Reading and writing gettext PO files without losing anything translators keep.
+"""Reading and writing gettext PO files with GNU gettext's grammar and meaning.
 
-Why not Babel's or polib's reader: Babel turns `#|` previous msgids into
-translator comments and drops `#:` URLs; polib drops `#~|` previous msgids of
-obsolete entries. Both are also slower than this single pass (see bench/).
+Why our own reader: Babel turns `#|` previous msgids into translator comments
+and drops `#:` URLs; polib drops `#~|` previous msgids of obsolete entries and
+guesses where the syntax is broken. This one follows GNU's po-lex/po-gram
+(gettext 0.21): whatever GNU rejects is a POError naming file:line:col, and
+whatever it accepts keeps GNU's meaning (`tests/test_po_gnu.py` holds it to
+libgettextpo and msgcat over real files). The one leniency: a UTF-8
+byte-order mark, which Windows editors write, is dropped.
 
-The writer emits exactly what GNU `msgcat --no-wrap` emits for the same
-catalog, so a catalog saved by Poedit or msgcat differs from ours only by
-line wrapping (the one documented setting).
+The writer emits exactly what `msgcat --no-wrap --to-code=UTF-8` emits: a
+catalog saved by Poedit or msgcat differs from ours only by line wrapping.
 """
 
 import gc
@@ -17,27 +20,66 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REFERENCE_WIDTH = 79
+# GNU's format flags, in the order msgcat writes them (libgettextpo's po_format_list()).
+FORMATS = ("c", "objc", "python", "python-brace", "java", "java-printf", "csharp",
+           "javascript", "scheme", "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua",
+           "object-pascal", "smalltalk", "qt", "qt-plural", "kde", "kde-kuit", "boost", "tcl",
+           "perl", "perl-brace", "php", "gcc-internal", "gfc-internal", "ycp")
+_FORMAT_ORDER = {name: index for index, name in enumerate(FORMATS)}
+# GNU's portable charset names (po-charset.c), the canonical one first, and Python's codec.
+_CHARSETS = {}
+for _names, _codec in (
+        (("ASCII", "ANSI_X3.4-1968", "US-ASCII"), "ascii"),
+        *(((f"ISO-8859-{n}", f"ISO_8859-{n}"), f"iso8859-{n}")
+          for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15)),
+        *(((name,), name.lower()) for name in (
+            "KOI8-R", "KOI8-U", "KOI8-T", "CP850", "CP866", "CP874", "CP932", "CP949", "CP950",
+            "CP1250", "CP1251", "CP1252", "CP1253", "CP1254", "CP1255", "CP1256", "CP1257",
+            "GB2312", "EUC-JP", "EUC-KR", "BIG5", "BIG5-HKSCS", "GBK", "GB18030",
+            "SHIFT_JIS", "JOHAB", "TIS-620", "UTF-8")),
+        (("EUC-TW", "VISCII", "GEORGIAN-PS"), None)):
+    for _name in _names:
+        _CHARSETS[_name.upper()] = (_names[0], _codec)
+
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
             "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
 _ESCAPE = re.compile(r'[\\"\n\t\r\a\b\f\v]')
-_UNESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-              "\\": "\\", '"': '"', "'": "'", "?": "?"}
-_UNESCAPE = re.compile(r"\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)")
-_KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr"))
-_PLURAL_MSGSTR = re.compile(r"msgstr\[\d+\]")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "b": "\b", "r": "\r", "f": "\f", "v": "\v",
+                   "a": "\a", "\\": "\\", '"': '"'}
+_BACKSLASH = re.compile(r"\\(?:([ntbrfva\\\"])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.|$))")
+_KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr", "domain"))
+_STRING = r'"([^"\\]*(?:\\.[^"\\]*)*)"'  # a quoted string; the body may hold escaped quotes
+_LINE = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr)[ \t]+" + _STRING + r"[ \t\r\f\v]*")
+_CONTINUATION = re.compile(_STRING + r"[ \t\r\f\v]*")
+_TOKEN = re.compile(r"(?P<space>[ \t\r\f\v]+)|" + _STRING.replace("(", "(?P<string>", 1)
+                    + r"|(?P<hash>#)|(?P<word>[A-Za-z_$][A-Za-z0-9_$]*)|(?P<number>[0-9]+)"
+                    r"|(?P<open>\[)|(?P<close>\])|(?P<junk>.)")
+_STRING_STATES = {False: frozenset(("ctxt", "ctxt_s", "id", "id_s", "pl", "pl_s", "str", "str_s")),
+                  True: frozenset(("pctxt", "pctxt_s", "pid", "pid_s", "ppl", "ppl_s"))}
+# The transitions of nearly every line, taken without the general checks.
+_PLAIN = {("msgctxt", "str_s"): "ctxt_s", ("msgctxt", "idle"): "ctxt_s", ("msgid", "idle"): "id_s",
+          ("msgid", "str_s"): "id_s", ("msgid", "ctxt_s"): "id_s", ("msgstr", "id_s"): "str_s"}
+_FLAG_SPLIT = re.compile(r"[\n \t\r\f\v,]+")
+_RANGE = re.compile(r"([0-9]+)\.\.([0-9]+)")
+_CHARSET = re.compile(rb'^[ \t]*msgid[ \t]+""[ \t\r]*\n[ \t]*msgstr[ \t]+"'
+                      rb'(?:[^\n]*\n[ \t]*")*?[^\n]*?charset=([^ \t\n\\"]*)', re.M)
 
 
 class POError(Exception):
-    """A catalog that cannot be read: `file:line: message`."""
+    """A catalog that cannot be read: `file:line:col: reason`."""
 
-    def __init__(self, path, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}")
-        self.path, self.line = path, line
+    def __init__(self, path, line: int, message: str, column: int = 1):
+        super().__init__(f"{path}:{line}:{column}: {message}")
+        self.path, self.line, self.column = path, line, column
 
 
 @dataclass(slots=True)
 class Entry:
-    """One message with everything a PO file can say about it."""
+    """One message with everything a PO file can say about it.
+
+    flags are GNU's flags in msgcat's order (fuzzy, formats, range, no-wrap);
+    flags GNU does not know are dropped on reading, as GNU does.
+    """
 
     msgid: str
     msgstr: str = ""
@@ -76,10 +118,17 @@ class Entry:
 
 @dataclass
 class Catalog:
-    """A header entry and the messages in file order (obsolete ones included)."""
+    """A header entry and the messages in file order (obsolete ones included).
+
+    charset: what the file declared (GNU's canonical name); the text is
+    Unicode whatever it was, and the writer writes UTF-8. The header is written
+    where the file had it, as msgcat does.
+    """
 
     header: Entry
     entries: list[Entry]
+    charset: str = "UTF-8"
+    header_at: int | None = 0  # where the header stands among the entries; None: no header
 
     def header_fields(self) -> dict[str, str]:
         fields = {}
@@ -93,74 +142,39 @@ class Catalog:
         self.header.msgstr = "".join(f"{name}: {value}\n" for name, value in fields.items())
 
 
-def unescape(text: str) -> str:
-    def replace(match):
-        code = match.group(1)
-        if code[0] == "x" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        if code[0] in "01234567":
-            return chr(int(code, 8))
-        return _UNESCAPES.get(code, "\\" + code)
-
-    return _UNESCAPE.sub(replace, text) if "\\" in text else text
-
-
 def escape(text: str) -> str:
     if text.isprintable() and '"' not in text and "\\" not in text:
         return text  # the common case, without a regex pass (isprintable is False for \n, \t)
     return _ESCAPE.sub(lambda match: _ESCAPES[match.group(0)], text)
 
 
-def _string(token: str, path, number: int) -> str:
-    """The value of one quoted PO string; the closing quote must not be escaped."""
-    if len(token) > 1 and token[0] == '"' and token[-1] == '"' and token[-2] != "\\":
-        body = token[1:-1]  # the common case, checked cheaply
-        return unescape(body) if "\\" in body else body
-    token = token.strip()
-    body = token[1:-1]
-    trailing = len(body) - len(body.rstrip("\\"))
-    if len(token) < 2 or token[0] != '"' or token[-1] != '"' or trailing % 2:
-        raise POError(path, number, f"syntax error: unterminated string {token[:40]!r}")
-    return unescape(body)
-
-
-_PREVIOUS = {"msgctxt": "previous_msgctxt", "msgid": "previous_msgid",
-             "msgid_plural": "previous_msgid_plural"}
-
-
-def _blocks(stream, path, size: int = 1 << 20):
-    """Decoded lines in lists of about `size` bytes, split at "\n" only (a U+2028 inside
-    a msgstr is text, not a line break): a large catalog is never held whole."""
-    carry, before = b"", 0  # the unfinished last line; lines in earlier blocks
-    while data := stream.read(size):
-        data = carry + data
-        end = data.rfind(b"\n") + 1
-        block, carry = data[:end], data[end:]
-        if block:
-            yield _decode(block, path, before).split("\n")[:-1]
-            before += block.count(b"\n")
-    if carry:
-        yield [_decode(carry, path, before)]
-
-
-def _decode(block: bytes, path, before: int) -> str:
-    try:
-        return block.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = before + block[:error.start].count(b"\n") + 1
-        raise POError(path, line, "bytes that are not UTF-8; "
-                      "save the catalog as UTF-8") from None
-
-
 def parse(data: bytes, path="<catalog>") -> Catalog:
-    """Parse PO bytes (UTF-8); raise POError naming file and line on any defect."""
-    with _no_cycle_collection():
-        return _parse(io.BytesIO(data), path)
+    """Parse PO bytes; raise POError naming file, line and column on any defect."""
+    return _read(io.BytesIO(data), path)
 
 
 def read(path: Path) -> Catalog:
-    with open(path, "rb") as stream, _no_cycle_collection():
-        return _parse(stream, path)
+    with open(path, "rb") as stream:
+        return _read(stream, path)
+
+
+def _read(stream, path) -> Catalog:
+    """Decode with the header's charset (found by a cheap look at the file's start, and
+    confirmed by the parse: a header further down means a second pass)."""
+    start = stream.read(1 << 16)
+    declared = _CHARSET.search(start)
+    charset = declared.group(1).decode("ascii", "replace") if declared else None
+    if charset == "CHARSET" and str(path).endswith(".pot"):
+        charset = None  # a template's placeholder: GNU reads it as ASCII
+    line = start[:declared.start()].count(b"\n") + 1 if declared else 1
+    with _no_cycle_collection():
+        for _ in range(2):
+            stream.seek(0)
+            catalog, found, line = _parse(stream, path, charset, line)
+            if found == charset:
+                return catalog
+            charset = found
+    raise POError(path, 1, "the header's charset could not be determined")
 
 
 @contextmanager
@@ -176,131 +190,413 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _parse(stream, path) -> Catalog:
-    entries: list[Entry] = []
-    entry = Entry(msgid="")
-    has_keyword = False  # the entry has a msgctxt/msgid line, so comments start a new one
-    last: str | None = None  # the field continuation strings extend
-    plural_index = 0
-    number = 0
-    for block in _blocks(stream, path):
-        for raw in block:
-            number += 1
-            line = raw.strip() if number > 1 else raw.removeprefix("\ufeff").strip()
-            if not line:
-                continue
-            obsolete = previous = False
-            if line[0] == "#":
-                if line.startswith("#~"):
-                    obsolete, line = True, line[2:].lstrip()
-                    if not line:
-                        continue
-                    if line[0] == "|":
-                        line = "#" + line  # "#~| msgid" is the previous msgid of an obsolete entry
-                if line[0] == "#":
-                    if has_keyword:
-                        entries.append(entry)
-                        entry, has_keyword, last = Entry(msgid=""), False, None
-                    kind = line[1:2]
-                    if kind == "|":
-                        previous, line = True, line[2:].lstrip()
-                    elif kind == ".":
-                        entry.extracted.append(line[2:].removeprefix(" "))
-                        continue
-                    elif kind == ":":
-                        entry.references.extend(line[2:].split())
-                        continue
-                    elif kind == ",":
-                        entry.flags.extend(f.strip() for f in line[2:].split(",") if f.strip())
-                        continue
-                    else:
-                        entry.comments.append(line[1:].removeprefix(" "))
-                        continue
-            if line[0] == '"':
-                if last is None:
-                    raise POError(path, number, "syntax error: a string with no keyword before it")
-                value = _string(line, path, number)
-                if last == "msgstr_plural":
-                    entry.msgstr_plural[plural_index] += value
-                else:
-                    setattr(entry, last, getattr(entry, last) + value)
-                continue
-            quote = line.find('"')
-            keyword = line[:quote].rstrip() if quote > 0 else line.split()[0]
-            if quote < 0 or keyword not in _KEYWORDS and not _PLURAL_MSGSTR.fullmatch(keyword):
-                raise POError(path, number, f"syntax error: unexpected {keyword[:30]!r}")
-            value = _string(line[quote:], path, number)
-            if previous:
-                if keyword not in _PREVIOUS:
-                    raise POError(path, number, f"syntax error: {keyword} in a #| line")
-                last = _PREVIOUS[keyword]
-                setattr(entry, last, value)
-            elif keyword == "msgstr":
-                if not has_keyword:
-                    raise POError(path, number, "syntax error: msgstr without msgid")
-                entry.msgstr, last = value, "msgstr"
-            elif keyword == "msgid" or keyword == "msgctxt":
-                if has_keyword and (keyword == "msgctxt" or last != "msgctxt"):
-                    entries.append(entry)
-                    entry, has_keyword = Entry(msgid=""), False
-                if not has_keyword:
-                    entry.line, entry.obsolete, has_keyword = number, obsolete, True
-                last = keyword
-                setattr(entry, keyword, value)
-            elif not has_keyword:
-                raise POError(path, number, f"syntax error: {keyword} without msgid")
-            elif keyword == "msgid_plural":
-                entry.msgid_plural, last = value, "msgid_plural"
+def _codec(charset: str | None, path, line: int) -> tuple[str, str]:
+    """(GNU's canonical name, Python codec) of a declared charset; POError if GNU has none."""
+    if charset is None:
+        return "ASCII", "latin-1"  # bytes as GNU keeps them; non-ASCII is refused at the end
+    known = _CHARSETS.get(charset.upper())
+    if known is None:
+        raise POError(path, line, f'charset "{charset}" is not a portable encoding name')
+    if known[1] is None:
+        raise POError(path, line, f"charset {known[0]} cannot be converted to UTF-8 here")
+    return known
+
+
+def _blocks(stream, path, encoding: str, size: int = 1 << 20):
+    """Decoded lines in lists of about `size` bytes, split at "\n" only (a U+2028 inside
+    a msgstr is text, not a line break): a large catalog is never held whole."""
+    carry, before = b"", 0  # the unfinished last line; lines in earlier blocks
+    first = True
+    while data := stream.read(size):
+        data = carry + data
+        if first and len(data) < 3 and data == b"\xef\xbb\xbf"[:len(data)]:
+            carry = data
+            continue
+        if first:
+            data, first = data.removeprefix(b"\xef\xbb\xbf"), False
+        end = data.rfind(b"\n") + 1
+        block, carry = data[:end], data[end:]
+        if block:
+            yield _decode(block, path, before, encoding).split("\n")[:-1]
+            before += block.count(b"\n")
+    if first:
+        carry = carry.removeprefix(b"\xef\xbb\xbf")
+    if carry:
+        yield [_decode(carry, path, before, encoding)]
+
+
+def _decode(block: bytes, path, before: int, encoding: str) -> str:
+    try:
+        return block.decode(encoding)
+    except UnicodeDecodeError as error:
+        start = block.rfind(b"\n", 0, error.start) + 1
+        line = before + block[:error.start].count(b"\n") + 1
+        column = len(block[start:error.start].decode(encoding, "replace")) + 1
+        raise POError(path, line, "invalid multibyte sequence", column) from None
+
+
+def _flags(text: str, flags: dict) -> None:
+    """GNU's reading of a `#,` line into flags (a later one on the line overrides)."""
+    tokens = iter(token for token in _FLAG_SPLIT.split(text) if token)
+    for token in tokens:
+        if token == "fuzzy":
+            flags["fuzzy"] = "fuzzy"
+        elif token.endswith("-format"):
+            name, value = token[:-7], "yes"
+            for prefix in ("no-", "possible-", "impossible-"):
+                if name.startswith(prefix) and name[len(prefix):] in _FORMAT_ORDER:
+                    name, value = name[len(prefix):], prefix[:-1]
+                    break
+            if name in _FORMAT_ORDER:
+                flags[name] = value
+        elif token == "range:":
+            bounds = _RANGE.match(next(tokens, ""))
+            if bounds and int(bounds.group(1)) <= int(bounds.group(2)):
+                flags["range"] = f"range: {int(bounds.group(1))}..{int(bounds.group(2))}"
+        elif token in ("wrap", "no-wrap"):
+            flags["wrap"] = token
+
+
+def _flag_list(flags: dict) -> list[str]:
+    """The flags as msgcat writes them: possible-X → X, impossible-X and wrap dropped."""
+    listed = ["fuzzy"] if "fuzzy" in flags else []
+    for name in sorted((name for name in flags if name in _FORMAT_ORDER), key=_FORMAT_ORDER.get):
+        value = flags[name]
+        if value in ("yes", "possible"):
+            listed.append(f"{name}-format")
+        elif value == "no":
+            listed.append(f"no-{name}-format")
+    if "range" in flags:
+        listed.append(flags["range"])
+    if flags.get("wrap") == "no-wrap":
+        listed.append("no-wrap")
+    return listed
+
+
+def _references(text: str, references: list[str]) -> None:
+    """GNU's reading of a `#:` line: `file:line` or `file`; the same place once."""
+    for token in re.split(r"[ \t\n]+", text):
+        if not token:
+            continue
+        name, colon, number = token.rpartition(":")
+        if colon and name and number.isdigit() and number.isascii():
+            token = f"{name}:{int(number)}"
+        if token not in references:
+            references.append(token)
+
+
+class _Parser:
+    """GNU's po-gram grammar as a state machine fed one token at a time."""
+
+    def __init__(self, path, encoding: str):
+        self.path, self.encoding = path, encoding
+        self.entries: list[Entry] = []
+        self.entry = Entry(msgid="")
+        self.flags: dict = {}
+        self.state = "idle"  # what the last token was
+        self.obsolete = False  # of the message being read
+        self.field = ""  # the field the next strings extend
+        self.plural_index = -1
+
+    def fail(self, line: int, column: int, message: str = "syntax error"):
+        raise POError(self.path, line, message, column)
+
+    def string(self, body: str, line: int, column: int) -> str:
+        """GNU's meaning of a quoted string: escapes make bytes in the file's charset,
+        and a NUL byte ends the string (C strings)."""
+        if "\\" in body:
+            if "\\x" in body or re.search(r"\\[0-7]", body):
+                return self._bytes_string(body, line, column)
+            body = _BACKSLASH.sub(lambda match: self._escape(match, line, column), body)
+        if "\0" in body:
+            body = body[:body.index("\0")]
+        return body
+
+    def _escape(self, match, line: int, column: int) -> str:
+        if match.group(1) is None:
+            self.fail(line, column + 1 + match.start() + 1, "invalid control sequence")
+        return _SIMPLE_ESCAPES[match.group(1)]
+
+    def _bytes_string(self, body: str, line: int, column: int) -> str:
+        pieces, at = [], 0
+        for match in _BACKSLASH.finditer(body):
+            pieces.append(body[at:match.start()].encode(self.encoding))
+            simple, octal, hexadecimal = match.group(1, 2, 3)
+            if simple is not None:
+                pieces.append(_SIMPLE_ESCAPES[simple].encode("ascii"))
+            elif octal is not None:
+                pieces.append(bytes((int(octal, 8) & 0xFF,)))
+            elif hexadecimal is not None:
+                pieces.append(bytes((int(hexadecimal[-2:], 16),)))
             else:
-                plural_index = int(keyword[7:-1])
-                entry.msgstr_plural[plural_index], last = value, "msgstr_plural"
-    if has_keyword:
-        entries.append(entry)
-    elif entry.comments or entry.extracted or entry.flags or entry.references:
-        raise POError(path, number, "syntax error: comments with no message after them")
-    return _catalog(entries, path)
+                self.fail(line, column + 1 + match.start() + 1, "invalid control sequence")
+            at = match.end()
+        pieces.append(body[at:].encode(self.encoding))
+        data = b"".join(pieces).split(b"\0")[0]
+        try:
+            return data.decode(self.encoding)
+        except UnicodeDecodeError:
+            self.fail(line, column, "invalid multibyte sequence")
+
+    def comment(self, text: str, line: int, column: int) -> None:
+        """A `#...` comment (text after the `#`): it belongs to the next message."""
+        if self.state not in ("idle", "str_s", "pstr_s"):
+            self.incomplete(line, column)
+        if self.state != "idle":
+            self.finish()
+        entry, kind = self.entry, text[:1]
+        if kind == ".":
+            entry.extracted.append(text[2:] if text[1:2] == " " else text[1:])
+        elif kind == ":":
+            _references(text[1:], entry.references)
+        elif kind in (",", "!"):
+            self.flags = {}  # GNU: the last `#,` line of an entry holds all its flags
+            _flags(text[1:], self.flags)
+        else:
+            entry.comments.append(text[1:] if kind == " " else text)
+
+    def incomplete(self, line: int, column: int):
+        if self.state == "id_s":
+            self.fail(self.entry.line, 1, "missing 'msgstr' section")
+        if self.state == "pl_s":
+            self.fail(self.entry.line, 1, "missing 'msgstr[]' section")
+        self.fail(line, column)
+
+    def keyword(self, word: str, obsolete: bool, previous: bool, line: int, column: int):
+        state = self.state
+        if word not in _KEYWORDS:
+            self.fail(line, column, f'keyword "{word}" unknown')
+        if word == "domain":
+            self.fail(line, column, "domain directives are not supported")
+        if previous:
+            if word == "msgstr":
+                self.fail(line, column)
+            if word == "msgid_plural":
+                if state != "pid_s":
+                    self.fail(line, column)
+                self.check_obsolete(obsolete, line, column)
+                self.field, self.state = "previous_msgid_plural", "ppl"
+                self.entry.previous_msgid_plural = ""
+                return
+            if word == "msgid" and state == "pctxt_s":
+                self.check_obsolete(obsolete, line, column)
+            else:
+                self.start(obsolete, line, column)
+            self.field = "previous_" + word
+            setattr(self.entry, self.field, "")
+            self.state = "pctxt" if word == "msgctxt" else "pid"
+            return
+        if word in ("msgctxt", "msgid"):
+            if state in ("pid_s", "ppl_s") or word == "msgid" and state == "ctxt_s":
+                self.check_obsolete(obsolete, line, column)  # the same message goes on
+            else:
+                self.start(obsolete, line, column)
+            if state != "ctxt_s":
+                self.entry.line = line
+            self.state = "ctxt" if word == "msgctxt" else "id"
+            self.field = word
+            setattr(self.entry, word, "")
+        elif word == "msgid_plural":
+            if state != "id_s":
+                self.fail(line, column)
+            self.check_obsolete(obsolete, line, column)
+            self.entry.msgid_plural, self.field, self.state = "", "msgid_plural", "pl"
+        else:  # msgstr: plain or with an index, the next token tells
+            if state not in ("id_s", "pl_s", "pstr_s"):
+                self.fail(line, column)
+            self.check_obsolete(obsolete, line, column)
+            self.state = "msgstr" if state == "id_s" else "pmsgstr"
+
+    def start(self, obsolete: bool, line: int, column: int) -> None:
+        """A new message begins: the previous one must be complete."""
+        if self.state not in ("idle", "str_s", "pstr_s"):
+            self.incomplete(line, column)
+        if self.state != "idle":
+            self.finish()
+        self.obsolete = obsolete
+
+    def check_obsolete(self, obsolete: bool, line: int, column: int) -> None:
+        if obsolete != self.obsolete:
+            self.fail(line, column, "inconsistent use of #~")
+
+    def bracket(self, kind: str, value: str, obsolete: bool, line: int, column: int) -> None:
+        """`msgstr[N]`: `[`, a number and `]` after msgstr."""
+        state = self.state
+        if state == "idle":
+            self.fail(line, column)
+        self.check_obsolete(obsolete, line, column)
+        if kind == "open" and state == "msgstr":
+            self.fail(self.entry.line, 1, "missing 'msgid_plural' section")
+        if kind == "open" and state == "pmsgstr":
+            self.state = "index"
+        elif kind == "number" and state == "index":
+            index = int(value)
+            if self.plural_index < 0 and index != 0:
+                self.fail(line, column, "first plural form has nonzero index")
+            if self.plural_index >= 0 and index != self.plural_index + 1:
+                self.fail(line, column, "plural form has wrong index")
+            self.plural_index, self.state = index, "close"
+        elif kind == "close" and state == "close":
+            self.entry.msgstr_plural[self.plural_index] = ""
+            self.state = "pstr"
+        else:
+            self.fail(line, column)
+
+    def text(self, value: str, obsolete: bool, previous: bool, line: int, column: int) -> None:
+        """A quoted string: the first or a further piece of the current field."""
+        state = self.state
+        if state == "msgstr" and not previous:
+            state, self.field = "str", "msgstr"
+        elif state in ("pstr", "pstr_s") and not previous:
+            self.check_obsolete(obsolete, line, column)
+            self.entry.msgstr_plural[self.plural_index] += value
+            self.state = "pstr_s"
+            return
+        elif state not in _STRING_STATES[previous]:
+            self.incomplete(line, column)
+        self.check_obsolete(obsolete, line, column)
+        setattr(self.entry, self.field, getattr(self.entry, self.field) + value)
+        self.state = state if state.endswith("_s") else state + "_s"
+
+    def finish(self) -> None:
+        entry = self.entry
+        entry.obsolete = self.obsolete
+        entry.flags = _flag_list(self.flags) if self.flags else []
+        self.entries.append(entry)
+        self.entry, self.flags, self.state = Entry(msgid=""), {}, "idle"
+        self.plural_index = -1
+
+    def end(self, line: int) -> None:
+        if self.state not in ("idle", "str_s", "pstr_s"):
+            self.incomplete(line, 1)
+        if self.state != "idle":
+            self.finish()
 
 
-def _catalog(entries: list[Entry], path) -> Catalog:
-    header = None
+def _tokens(parser: _Parser, line: str, number: int) -> None:
+    """Every token of one line, as GNU's lexer splits it, fed to the parser."""
+    obsolete = previous = False
+    position, end = 0, len(line)
+    while position < end:
+        match = _TOKEN.match(line, position)
+        kind, column = match.lastgroup, position + 1
+        position = match.end()
+        if kind == "space":
+            continue
+        if kind == "hash":
+            follower = line[position:position + 1]
+            if follower == "~" and not obsolete:
+                obsolete, position = True, position + 1
+                if line[position:position + 1] == "|":
+                    previous, position = True, position + 1
+                continue
+            if follower == "|" and not previous:
+                previous, position = True, position + 1
+                continue
+            parser.comment(line[position:], number, column)
+            return
+        if kind == "string":
+            parser.text(parser.string(match.group("string"), number, column), obsolete,
+                        previous, number, column)
+        elif kind == "word":
+            parser.keyword(match.group("word"), obsolete, previous, number, column)
+        elif kind in ("open", "number", "close"):
+            parser.bracket(kind, match.group(kind) or "", obsolete, number, column)
+        elif match.group("junk") == '"':
+            parser.fail(number, column, "end-of-line within string")
+        else:
+            parser.fail(number, column)
+
+
+def _parse(stream, path, charset: str | None, line: int):
+    """The catalog, the charset its header declares (None: none) and the header's line."""
+    canonical, encoding = _codec(charset, path, line)
+    parser = _Parser(path, encoding)
+    number, ascii_only = 0, True
+    for block in _blocks(stream, path, encoding):
+        for line in block:
+            number += 1
+            if encoding == "latin-1" and ascii_only and not line.isascii():
+                ascii_only = False
+            # The common lines, read without the general tokenizer.
+            first = line[:1]
+            if first == '"':
+                match = _CONTINUATION.fullmatch(line)
+                if match:
+                    parser.text(parser.string(match.group(1), number, 1), False, False,
+                                number, 1)
+                    continue
+            elif first == "m":
+                match = _LINE.fullmatch(line)
+                if match:
+                    keyword, body = match.groups()
+                    value = parser.string(body, number, match.start(2)) \
+                        if "\\" in body or "\0" in body else body
+                    transition = (keyword, parser.state)
+                    if transition in _PLAIN and not parser.obsolete:
+                        if transition[1] == "str_s":
+                            parser.finish()  # what the general path does, without its checks
+                        if keyword != "msgstr" and transition[1] != "ctxt_s":
+                            parser.entry.line = number
+                        setattr(parser.entry, keyword, value)
+                        parser.state, parser.field = _PLAIN[transition], keyword
+                        continue
+                    parser.keyword(keyword, False, False, number, 1)
+                    parser.text(value, False, False, number, match.start(2))
+                    continue
+            elif first == "#" and line[1:2] not in ("~", "|"):
+                parser.comment(line[1:], number, 1)
+                continue
+            elif not line:
+                continue
+            _tokens(parser, line, number)
+    parser.end(number + 1)
+    return _catalog(parser.entries, path, canonical, ascii_only)
+
+
+def _catalog(entries: list[Entry], path, canonical: str, ascii_only: bool):
+    header = header_at = None
     seen: dict[tuple, int] = {}
     body = []
     for entry in entries:
-        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete:
-            if header is not None:
-                raise POError(path, entry.line, "duplicate header (message with empty msgid)")
-            header = entry
+        if entry.key in seen:
+            raise POError(path, entry.line, "duplicate message definition "
+                          f"(first defined at line {seen[entry.key]})")
+        seen[entry.key] = entry.line
+        if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete \
+                and header is None:
+            header, header_at = entry, len(body)
             continue
-        if not entry.obsolete:
-            if entry.key in seen:
-                raise POError(path, entry.line, "duplicate message definition "
-                              f"(first defined at line {seen[entry.key]})")
-            seen[entry.key] = entry.line
         body.append(entry)
     if header is None:
         header = Entry(msgid="")
-    charset = re.search(r"charset=([\w-]+)", header.msgstr)
-    if charset and charset.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "charset"):
-        raise POError(path, header.line, f"charset {charset.group(1)} is not supported; "
-                      "save the catalog as UTF-8")
-    return Catalog(header, body)
+    declared = re.search(r"charset=([^ \t\n]*)", header.msgstr)
+    found = declared.group(1) if declared else None
+    if found == "CHARSET" and str(path).endswith(".pot"):
+        found = None
+    if found is None and not ascii_only:
+        raise POError(path, header.line or 1,
+                      "no header declares the charset of its non-ASCII bytes")
+    if declared and declared.group(1) != "UTF-8":  # written back as UTF-8, and it says so
+        header.msgstr = header.msgstr.replace(declared.group(0), "charset=UTF-8", 1)
+    catalog = Catalog(header, body, canonical if found else "ASCII", header_at)
+    return catalog, found, header.line or 1
 
 
 def _field(prefix: str, keyword: str, value: str) -> list[str]:
     if "\n" not in value[:-1]:
         return [f'{prefix}{keyword} "{escape(value)}"']
     pieces = value.split("\n")
-    if len(pieces) > 2 or (len(pieces) == 2 and pieces[1]):
-        lines = [f"{prefix}{keyword} \"\""]
-        last = pieces.pop()
-        lines += [f'{prefix}"{escape(piece)}\\n"' for piece in pieces]
-        if last:
-            lines.append(f'{prefix}"{escape(last)}"')
-        return lines
-    return [f'{prefix}{keyword} "{escape(value)}"']
+    lines = [f"{prefix}{keyword} \"\""]
+    last = pieces.pop()
+    lines += [f'{prefix}"{escape(piece)}\\n"' for piece in pieces]
+    if last:
+        lines.append(f'{prefix}"{escape(last)}"')
+    return lines
 
 
-def _references(references: list[str]) -> list[str]:
+def _reference_lines(references: list[str]) -> list[str]:
+    """GNU wraps `#:` lines at 79 columns even with --no-wrap."""
     lines, current = [], "#:"
     for reference in references:
         if len(current) > 2 and len(current) + 1 + len(reference) > REFERENCE_WIDTH:
@@ -313,9 +609,14 @@ def _references(references: list[str]) -> list[str]:
 def format_entry(entry: Entry) -> list[str]:
     lines = [f"# {c}" if c else "#" for c in entry.comments]
     lines += [f"#. {c}" if c else "#." for c in entry.extracted]
-    lines += _references(entry.references)
-    if entry.flags:
-        lines.append("#, " + ", ".join(entry.flags))
+    lines += _reference_lines(entry.references)
+    flags = entry.flags
+    first = (entry.msgstr_plural.get(0, "") if entry.msgid_plural is not None
+             else entry.msgstr)
+    if flags and flags[0] == "fuzzy" and not first:
+        flags = flags[1:]  # GNU writes no fuzzy flag on an empty translation
+    if flags:
+        lines.append("#, " + ", ".join(flags))
     previous = "#~| " if entry.obsolete else "#| "
     if entry.previous_msgctxt is not None:
         lines += _field(previous, "msgctxt", entry.previous_msgctxt)
@@ -337,11 +638,19 @@ def format_entry(entry: Entry) -> list[str]:
 
 
 def chunks(catalog: Catalog):
-    """The catalog as GNU msgcat --no-wrap would write it, one entry's bytes at a time."""
-    yield ("\n".join(format_entry(catalog.header)) + "\n").encode("utf-8")
-    for entry in catalog.entries:
-        yield ("\n" + "\n".join(format_entry(entry)) + "\n").encode("utf-8")
+    """The catalog as GNU msgcat --no-wrap would write it, one entry's bytes at a time
+    (nothing at all for a header alone, as msgcat)."""
+    entries = catalog.entries
+    if not entries:
+        return
+    if catalog.header_at is not None:
+        at = catalog.header_at
+        entries = [*entries[:at], catalog.header, *entries[at:]] if at else [catalog.header,
+                                                                             *entries]
+    for index, entry in enumerate(entries):
+        yield (("\n" if index else "") + "\n".join(format_entry(entry)) + "\n").encode("utf-8")
 
 
 def dump(catalog: Catalog) -> bytes:
     return b"".join(chunks(catalog))
+

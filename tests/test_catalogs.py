@@ -216,10 +216,10 @@ def test_compiled_catalog_leaves_out_fuzzy_and_untranslated(workdir, shipped_rec
 
 
 CORRUPTIONS = {
-    "syntax": (b'msgctxt "x"\nmsgid "a"\nmsgstr "b\n', "unterminated string"),
+    "syntax": (b'msgctxt "x"\nmsgid "a"\nmsgstr "b\n', "end-of-line within string"),
     "duplicate": (b'msgctxt "x"\nmsgid "a"\nmsgstr "b"\n\nmsgctxt "x"\nmsgid "a"\nmsgstr "c"\n',
                   "duplicate message definition"),
-    "bytes": (b'msgctxt "x"\nmsgid "a"\nmsgstr "\xff\xfe"\n', "not UTF-8"),
+    "bytes": (b'msgctxt "x"\nmsgid "a"\nmsgstr "\xff\xfe"\n', "invalid multibyte sequence"),
 }
 
 
@@ -255,10 +255,12 @@ def test_pybabel_extract_produces_the_same_template(tmp_path):
 def test_only_newlines_end_po_lines():
     """U+2028 and other Unicode line separators inside a string are text (Python's
     splitlines would cut the entry there)."""
-    catalog = po.parse('msgctxt "c"\nmsgid "a\u2028b\x1cc"\nmsgstr "d\u2029e"\n'.encode())
+    header = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+    body = 'msgctxt "c"\nmsgid "a\u2028b\x1cc"\nmsgstr "d\u2029e"\n'
+    catalog = po.parse((header + body).encode())
     assert catalog.entries[0].msgid == "a\u2028b\x1cc"
     text = po.dump(catalog)
-    assert text.count(b"\n") == 6  # empty header (2 lines), a blank line, the 3 lines
+    assert text.count(b"\n") == 6  # header (2 lines), a blank line, the 3 lines
     assert po.parse(text).entries[0].msgstr == "d\u2029e"
 
 
@@ -277,13 +279,14 @@ def test_lines_are_the_same_whatever_the_block_size(size):
     """The reader decodes a block of lines at a time; a character cut by a block
     boundary or a last line without "\n" must come out whole."""
     data = (DATA / "gnu-features.po").read_bytes() + 'msgid "ü€"\nmsgstr "x"'.encode()
-    lines = [line for block in po._blocks(io.BytesIO(data), "x", size) for line in block]
+    lines = [line for block in po._blocks(io.BytesIO(data), "x", "utf-8", size) for line in block]
     assert lines == data.decode().split("\n")
 
 
 def test_undecodable_byte_is_reported_at_its_line_beyond_the_first_block():
-    data = b"".join(b'msgctxt "c%d"\nmsgid "a"\nmsgstr "b"\n\n' % i for i in range(60000))
+    data = b'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n' + b"".join(
+        b'msgctxt "c%d"\nmsgid "a"\nmsgstr "b"\n\n' % i for i in range(60000))
     assert len(data) > 2 << 20
     bad_line = data.count(b"\n") + 2
-    with pytest.raises(po.POError, match=f"^big.po:{bad_line}: bytes that are not UTF-8"):
+    with pytest.raises(po.POError, match=f"^big.po:{bad_line}:8: invalid multibyte sequence"):
         po.parse(data + b'msgctxt "z"\nmsgid "\xff"\nmsgstr ""\n', "big.po")
