@@ -166,6 +166,9 @@ class ClustersSpider(scrapy.Spider):
     def read(self, response, page_url: str) -> Reading:
         """The page read; the placed/chrome/unplaced counts go to the crawl stats."""
         reading = read_page(response, page_url)
+        for block, role in reading.roles:
+            if role != "placed":
+                self.logger.info("%s text: %r", role, " ".join(block.text.split()))
         for role, count in coverage.tally(reading.roles).items():
             self.crawler.stats.set_value(f"speerpunt/text/{role}", count)
         return reading
