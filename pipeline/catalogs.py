@@ -4,6 +4,8 @@ The merge is exact and linear: entries are matched by msgctxt, never by
 similarity, so a translation can only stay with its own place on the page.
 """
 
+import gettext
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,9 +120,14 @@ def _follow_source(entry: po.Entry, text: str, report: MergeReport) -> None:
 
 
 def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | None) -> po.Entry:
-    """A valid header: translators' fields kept, Language/Plural-Forms/charset enforced."""
+    """A valid header that leaves alone what Weblate or Poedit wrote.
+
+    Template fields, Language and a Plural-Forms meaning Babel's rule are enforced;
+    every other field (X-Generator, Last-Translator, Language-Team...) and the
+    order of the fields stay as the catalog has them, so a round trip through a
+    translation tool and back through a run that changes no source is not a diff.
+    """
     from babel import Locale
-    from babel.messages.plurals import get_plural
 
     old = existing.header_fields() if existing else {}
     fields = {**old, **{k: v for k, v in template.header_fields().items()
@@ -132,14 +139,39 @@ def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | N
     if "Language-Team" not in fields:
         fields["Language-Team"] = Locale.parse(language).english_name
     fields["Language"] = language
-    fields["Plural-Forms"] = get_plural(language).plural_forms
-    ordered = {name: fields.pop(name) for name in HEADER_ORDER if name in fields}
+    fields["Plural-Forms"] = plural_forms(language, old.get("Plural-Forms"))
+    names = [*old, *HEADER_ORDER]  # the catalog's own order; fields it lacks in GNU's order
+    ordered = {name: fields.pop(name) for name in names if name in fields}
     ordered.update(fields)
     header = po.Entry(msgid="", comments=existing.header.comments if existing else [
         f"{Locale.parse(language).english_name} translation of the “7 spearhead clusters” page.",
     ])
     po.Catalog(header, []).set_header_fields(ordered)
     return header
+
+
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*")
+
+
+def plural_forms(language: str, written: str | None) -> str:
+    """Babel's Plural-Forms for language, or the catalog's spelling of the same rule.
+
+    Weblate writes `plural=n != 1;` where Babel writes `plural=(n != 1);`; both
+    choose the same form for every n, so the catalog's spelling is kept.
+    """
+    from babel.messages.plurals import get_plural
+
+    rule = get_plural(language)
+    match = _PLURAL_FORMS.fullmatch(written or "")
+    if match is None or int(match.group(1)) != rule.num_plurals:
+        return rule.plural_forms
+    try:
+        theirs = gettext.c2py(match.group(2))
+    except (ValueError, SyntaxError, RecursionError):
+        return rule.plural_forms
+    ours = gettext.c2py(rule.plural_expr)
+    counts = [*range(1000), *range(1000, 10**7, 9973), 10**6, 10**9]
+    return written if all(theirs(n) == ours(n) for n in counts) else rule.plural_forms
 
 
 @dataclass
