@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint bench clean
+.PHONY: run test test-fast test-weblate lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,17 @@ test: $(BIN)/.installed
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -n 2 -q -m "not slow"
 
+# A real Weblate round trip: PostgreSQL and Weblate on 127.0.0.1, in their own pinned
+# virtual environment (the Debian packages they need: see .ci/run).
+WEBLATE_VENV := .venv-weblate
+$(WEBLATE_VENV)/.installed: tests/weblate/requirements.txt
+	$(PYTHON) -m venv $(WEBLATE_VENV)
+	$(WEBLATE_VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/weblate/requirements.txt
+	touch $@
+
+test-weblate: $(BIN)/.installed $(WEBLATE_VENV)/.installed
+	$(BIN)/python -m pytest -p no:xdist -s -q tests/weblate
+
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
@@ -28,4 +39,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) httpcache .pytest_cache locales/*/LC_MESSAGES/*.mo
+	rm -rf $(VENV) $(WEBLATE_VENV) httpcache .pytest_cache locales/*/LC_MESSAGES/*.mo
