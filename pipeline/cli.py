@@ -213,8 +213,9 @@ def command_run(args) -> int:
             previous = previous_records(args.output)
             with Publication(args.output, args.locales) as staged:
                 outcome = stage_run(records, args, staged)
-                guard.check(report, previous, records, outcome, result.stats, args.output,
-                            args.locales, args.accept_loss)
+                outcome["losses"] = guard.check(report, previous, records, outcome,
+                                                result.stats, args.output, args.locales,
+                                                args.accept_loss)
                 written = staged.commit()
             report.published(previous, records, outcome, written)
         except (RunFailed, interrupt.Interrupted) as problem:

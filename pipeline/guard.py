@@ -51,13 +51,32 @@ def check(report, previous: list[dict], records: list[dict], outcome: dict, craw
     found = [Loss(loss.key, loss.what, accepted(loss.key, accept)) for loss in found]
     report.guarded([asdict(loss) for loss in found],
                    crawl_stats.get(STALE_STAT, []))
-    refused = [loss for loss in found if not loss.accepted]
-    if refused:
-        many = f"{len(refused)} losses" if len(refused) > 1 else "1 loss"
-        raise Refused(f"refusing to publish {many} against the last good run; first: "
-                      f"{refused[0].key} {refused[0].what}; all listed in "
-                      f"{output / 'report.json'}; once read, publish with --accept-loss")
+    line = refusal(found, output / "report.json", "--accept-loss")
+    if line:
+        raise Refused(line)
     return found
+
+
+def refusal(losses: list[Loss], listed_in, accept_with: str) -> str | None:
+    """The one line naming the first loss nobody accepted and how many there are."""
+    refused = [loss for loss in losses if not loss.accepted]
+    if not refused:
+        return None
+    many = f"{len(refused)} losses" if len(refused) > 1 else "1 loss"
+    return (f"refusing to publish {many} against the last good run; first: "
+            f"{refused[0].key} {refused[0].what}; all listed in {listed_in}; "
+            f"once read, publish with {accept_with}")
+
+
+def records_refusal(previous: list[dict], records: list[dict], crawl_stats: dict,
+                    accept: list[str], log) -> str | None:
+    """The record rules alone, for `scrapy crawl` (Scrapyd), which publishes records.jsonl
+    itself with no catalogs or exports: each loss logged, the refusal line or None."""
+    found = [Loss(loss.key, loss.what, accepted(loss.key, accept))
+             for loss in find_losses(previous, records, {}, {}, {}, Path(), crawl_stats)]
+    for loss in found:
+        log("%s loss %s %s", "accepted" if loss.accepted else "refused", loss.key, loss.what)
+    return refusal(found, "the log", "-s SPEERPUNT_ACCEPT_LOSS=KEY[,KEY] or =all")
 
 
 def accepted(key: str, accept: list[str]) -> bool:

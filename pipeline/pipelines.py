@@ -133,17 +133,20 @@ class CollectPipeline(_Stage):
         self.failure = self.crawler.spider.failure or self.guard()
         if self.failure:
             return
+        self.records = self.build_records()
+
+    def build_records(self) -> list[dict]:
         order = {"page": 0, "cluster": 1, "article": 2}
         items = sorted(self.items, key=lambda i: (order[i["type"]], i.get("position", 0)))
         self.keep_stale(items)
-        self.records = [
-            {key: item[key] for key in RECORD_FIELDS[item["type"]] if key in item}
-            for item in items
-        ]
+        return [{key: item[key] for key in RECORD_FIELDS[item["type"]] if key in item}
+                for item in items]
 
     def spider_idle(self):
         """Refuse before closing, so the finish reason and the log say why."""
         failure = self.crawler.spider.failure or self.guard()
+        if not failure and self.publish:
+            failure = self.losses(self.build_records())
         if failure:
             self.crawler.spider.fail(failure)
             raise CloseSpider(f"refused: {failure}")
@@ -159,6 +162,19 @@ class CollectPipeline(_Stage):
             self.records = None
         elif self.publish:
             write_records(self.output / "records.jsonl", self.records)
+
+    def losses(self, records: list[dict]) -> str | None:
+        """Publishing records.jsonl itself (`scrapy crawl`, Scrapyd), the crawl applies the
+        publication guard's record rules; -s SPEERPUNT_ACCEPT_LOSS=KEY,... accepts."""
+        from pipeline.guard import records_refusal
+
+        try:
+            previous = read_records(self.output / "records.jsonl")
+        except (ValueError, OSError):
+            previous = []
+        return records_refusal(previous, records, self.crawler.stats.get_stats(),
+                               [self.crawler.settings.get("SPEERPUNT_ACCEPT_LOSS", "")],
+                               self.crawler.spider.logger.warning)
 
     def keep_stale(self, items: list[dict]) -> None:
         """Articles whose own page failed keep the date and final URL last published.

@@ -41,6 +41,9 @@ def summary(previous: list[dict], records: list[dict], outcome: dict, written: l
     else:
         lines.append("changes: " + "; ".join(f"{kind} {', '.join(keys)}"
                                               for kind, keys in changes.items() if keys))
+    if outcome.get("losses"):
+        lines.append(f"accepted {len(outcome['losses'])} of the publication guard's losses "
+                     f"(--accept-loss), listed in report.json")
     held = dict(outcome["held_back"])
     for language, row in outcome["stats"].items():
         if language == "en":

@@ -60,6 +60,9 @@ ITEM_PIPELINES = {
 # (also under `scrapy crawl` and Scrapyd: `-s SPEERPUNT_OUTPUT=DIR`).
 SPEERPUNT_OUTPUT = "output"
 SPEERPUNT_PUBLISH = True
+# Losses the publication guard may let through when `scrapy crawl` publishes
+# (`speerpunt run --accept-loss` is the same for a run): KEY,KEY or "all".
+SPEERPUNT_ACCEPT_LOSS = ""
 
 LOG_LEVEL = "INFO"
 

@@ -113,6 +113,7 @@ def test_wrong_locales_is_refused_until_accepted(make, cause, count, site, workd
                       "fr/page/cluster-policy/title")
         accepted = run_cli(*args, "--accept-loss", cwd=workdir)
         assert accepted.returncode == 0, accepted.stderr
+        assert f"accepted {count} of the publication guard's losses" in accepted.stdout
     assert all(loss["accepted"] for loss in report(workdir)["losses"])
     nl = exports(workdir)["nl"]
     assert nl["page"]["title"] == "7 spearhead clusters" and nl["page"]["fallback"] == [

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import shutil
 
 import pytest
 
@@ -9,7 +10,9 @@ from pipeline.catalogs import MergeReport
 from pipeline.guard import accepted, find_losses, record_losses
 from pipeline.pipelines import ANNOUNCED_STAT, UNSAFE_STAT
 from pipeline.records import read_records
-from tests.conftest import ROOT
+from tests.conftest import ROOT, snapshot_page
+from tests.test_faults import cluster_blocks
+from tests.test_hostile_page import crawl_in_process
 
 RECORDS = read_records(ROOT / "output" / "records.jsonl")
 EXPORTS = {language: json.loads((ROOT / "output" / language / "clusters.json").read_bytes())
@@ -96,3 +99,25 @@ def test_translations_are_lost_only_for_want_of_any_catalog_entry(tmp_path):
 ])
 def test_accept_loss_keys(key, accept, result):
     assert accepted(key, accept) is result
+
+
+def test_scrapy_crawl_publishing_itself_applies_the_record_rules(tmp_path):
+    """Under `scrapy crawl` (Scrapyd) the crawl writes records.jsonl: the same rules hold,
+    and -s SPEERPUNT_ACCEPT_LOSS accepts a loss as --accept-loss does."""
+    shutil.copytree(ROOT / "output", tmp_path / "output")
+    records = tmp_path / "output" / "records.jsonl"
+    before = records.read_bytes()
+    page = snapshot_page().replace("7 spearhead clusters</span></h1>",
+                                   "Spearhead clusters</span></h1>")
+    page = page.replace(cluster_blocks(page)[5], "", 1)  # SIM
+    refused = crawl_in_process(page, tmp_path / "output", publish=True)
+    assert refused.records is None
+    assert refused.failure.startswith("refusing to publish 1 loss against the last good run; "
+                                      "first: cluster/sim would be removed"), refused.failure
+    assert "SPEERPUNT_ACCEPT_LOSS" in refused.failure
+    assert records.read_bytes() == before
+    accepted_run = crawl_in_process(page, tmp_path / "output", publish=True,
+                                    accept="cluster/sim")
+    assert accepted_run.failure is None
+    assert [r["id"] for r in read_records(records) if r["type"] == "cluster"] == [
+        "blue-cluster", "catalisti", "flanders-food", "medvia", "flux50", "vil"]

@@ -24,7 +24,7 @@ import jsonschema
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from scrapy import Request
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
@@ -62,10 +62,13 @@ def hostile_page(text: str, raw: str, attribute: str, where: str) -> str:
     return page
 
 
-def crawl_in_process(page: str, output: Path) -> CrawlResult:
-    """What run_crawl returns for page, without the network: parse, then each pipeline."""
-    crawler = get_crawler(ClustersSpider, {"SPEERPUNT_PUBLISH": False,
-                                           "SPEERPUNT_OUTPUT": str(output)})
+def crawl_in_process(page: str, output: Path, publish: bool = False,
+                     accept: str = "") -> CrawlResult:
+    """What run_crawl returns for page, without the network: parse, then each pipeline
+    (publish: records.jsonl written by the crawl itself, as `scrapy crawl` does)."""
+    crawler = get_crawler(ClustersSpider, {"SPEERPUNT_PUBLISH": publish,
+                                           "SPEERPUNT_OUTPUT": str(output),
+                                           "SPEERPUNT_ACCEPT_LOSS": accept})
     crawler.spider = spider = crawler._create_spider(url=BASE + PAGE_PATH)
     stages = [stage.from_crawler(crawler) for stage in PIPELINES]
     for stage in stages:
@@ -85,7 +88,13 @@ def crawl_in_process(page: str, output: Path) -> CrawlResult:
                     item = stage.process_item(item)
             except DropItem:
                 continue
+    reason = "finished"
+    try:
+        stages[-1].spider_idle()  # where Scrapy asks the pipeline before closing
+    except CloseSpider as refused:
+        reason = refused.reason
     stages[-1].close_spider()
+    stages[-1].spider_closed(spider, reason)
     collected = crawler.collected
     return CrawlResult(collected.records, collected.failure, crawler.stats.get_stats())
 
