@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--output", type=Path, default=Path("output"),
                          help="records and exports directory (default: output)")
 
+    def accept_loss_option(sub):
+        sub.add_argument("--accept-loss", action="append", nargs="?", const="all", default=[],
+                         metavar="KEY",
+                         help="publish although the publication guard listed losses: all of "
+                              "them, or those under KEY (cluster/sim, nl, article; repeatable, "
+                              "comma-separated)")
+
     def locales_option(sub):
         sub.add_argument("--locales", type=Path, default=Path("locales"),
                          help="gettext catalogs directory (default: locales)")
@@ -57,17 +64,14 @@ def build_parser() -> argparse.ArgumentParser:
     locales_option(run)
     run.add_argument("--min-complete", type=fraction, default=0.0, metavar="FRACTION",
                      help="a locale less complete than this keeps its previous export")
-    run.add_argument("--accept-loss", action="append", nargs="?", const="all", default=[],
-                     metavar="KEY",
-                     help="publish although the publication guard listed losses in report.json:"
-                          " all of them, or those under KEY (cluster/sim, nl, article; "
-                          "repeatable, comma-separated)")
+    accept_loss_option(run)
     run.add_argument("-q", "--quiet", action="store_true",
                      help="print nothing on success, one line on failure (for cron)")
 
     crawl = commands.add_parser("crawl", help="crawl and write output/records.jsonl")
     crawl_options(crawl)
     output_option(crawl)
+    accept_loss_option(crawl)
 
     catalogs = commands.add_parser("catalogs", help="update, compile, count or check catalogs")
     catalogs.add_argument("action", choices=["update", "compile", "stats", "check"])
@@ -183,11 +187,17 @@ def crawled_records(result) -> list[dict]:
 
 
 def command_crawl(args) -> int:
+    from pipeline.guard import records_refusal
     from pipeline.records import dump_records
 
     check_crawl_options(args)
     with holding(args.output):
-        records = crawled_records(crawl(args))
+        result = crawl(args)
+        records = crawled_records(result)
+        refused = records_refusal(previous_records(args.output), records, result.stats,
+                                  args.accept_loss, None)
+        if refused:
+            raise RunFailed(refused)
         publish({args.output / "records.jsonl": dump_records(records)}, args.output)
     print(f"{count(records, 'cluster')} clusters written to {args.output / 'records.jsonl'}")
     return 0

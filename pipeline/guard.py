@@ -51,32 +51,36 @@ def check(report, previous: list[dict], records: list[dict], outcome: dict, craw
     found = [Loss(loss.key, loss.what, accepted(loss.key, accept)) for loss in found]
     report.guarded([asdict(loss) for loss in found],
                    crawl_stats.get(STALE_STAT, []))
-    line = refusal(found, output / "report.json", "--accept-loss")
+    line = refusal(found, f"all listed in {output / 'report.json'}", "--accept-loss")
     if line:
         raise Refused(line)
     return found
 
 
-def refusal(losses: list[Loss], listed_in, accept_with: str) -> str | None:
+def refusal(losses: list[Loss], listing: str, accept_with: str) -> str | None:
     """The one line naming the first loss nobody accepted and how many there are."""
     refused = [loss for loss in losses if not loss.accepted]
     if not refused:
         return None
     many = f"{len(refused)} losses" if len(refused) > 1 else "1 loss"
     return (f"refusing to publish {many} against the last good run; first: "
-            f"{refused[0].key} {refused[0].what}; all listed in {listed_in}; "
+            f"{refused[0].key} {refused[0].what}; {listing}; "
             f"once read, publish with {accept_with}")
 
 
 def records_refusal(previous: list[dict], records: list[dict], crawl_stats: dict,
-                    accept: list[str], log) -> str | None:
-    """The record rules alone, for `scrapy crawl` (Scrapyd), which publishes records.jsonl
-    itself with no catalogs or exports: each loss logged, the refusal line or None."""
+                    accept: list[str], log=None) -> str | None:
+    """The record rules alone, where records.jsonl is published with no catalogs or exports:
+    by `speerpunt crawl` (log None: the line says to accept with --accept-loss), or by
+    `scrapy crawl`/Scrapyd (each loss logged there). The refusal line, or None."""
     found = [Loss(loss.key, loss.what, accepted(loss.key, accept))
              for loss in find_losses(previous, records, {}, {}, {}, Path(), crawl_stats)]
+    if log is None:
+        keys = ", ".join(loss.key for loss in found if not loss.accepted)
+        return refusal(found, f"all: {keys}", "--accept-loss")
     for loss in found:
         log("%s loss %s %s", "accepted" if loss.accepted else "refused", loss.key, loss.what)
-    return refusal(found, "the log", "-s SPEERPUNT_ACCEPT_LOSS=KEY[,KEY] or =all")
+    return refusal(found, "all listed in the log", "-s SPEERPUNT_ACCEPT_LOSS=KEY[,KEY] or =all")
 
 
 def accepted(key: str, accept: list[str]) -> bool:

@@ -202,6 +202,20 @@ def test_three_of_seven_clusters_are_refused_whatever_the_title_says(title, site
     assert "7" in line
 
 
+def test_speerpunt_crawl_applies_the_record_rules(site, workdir):
+    url = serve_snapshot(site, retitled("Spearhead clusters", keep=3))
+    args = ["crawl", "--url", url, "--output", str(workdir / "output"), *FAST]
+    before = published(workdir)
+    line = assert_failed(run_cli(*args, cwd=workdir), workdir, before, "4 losses",
+                         "cluster/medvia would be removed",
+                         "all: cluster/medvia, cluster/flux50, cluster/sim, cluster/vil",
+                         "--accept-loss", reported=False)
+    assert "report.json" not in line
+    accepted = run_cli(*args, "--accept-loss=cluster", cwd=workdir)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "3 clusters written" in accepted.stdout
+
+
 def test_a_title_without_a_count_publishes_when_no_cluster_is_missing(site, workdir):
     result = run(workdir, serve_snapshot(site, retitled("Spearhead clusters")))
     assert result.returncode == 0, result.stderr
