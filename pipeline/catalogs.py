@@ -156,8 +156,9 @@ _PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+?)
 def plural_forms(language: str, written: str | None) -> str:
     """Babel's Plural-Forms for language, or the catalog's spelling of the same rule.
 
-    Weblate writes `plural=n != 1;` where Babel writes `plural=(n != 1);`; both
-    choose the same form for every n, so the catalog's spelling is kept.
+    Weblate writes `plural=n != 1;` where Babel writes `plural=(n != 1);`. Two
+    rules are the same when they choose the same form for every n tried: 0-999,
+    a sample up to 10^7, 10^6 and 10^9 (where CLDR rules such as French's differ).
     """
     from babel.messages.plurals import get_plural
 
@@ -165,13 +166,14 @@ def plural_forms(language: str, written: str | None) -> str:
     match = _PLURAL_FORMS.fullmatch(written or "")
     if match is None or int(match.group(1)) != rule.num_plurals:
         return rule.plural_forms
-    try:
-        theirs = gettext.c2py(match.group(2))
-    except (ValueError, SyntaxError, RecursionError):
-        return rule.plural_forms
     ours = gettext.c2py(rule.plural_expr)
     counts = [*range(1000), *range(1000, 10**7, 9973), 10**6, 10**9]
-    return written if all(theirs(n) == ours(n) for n in counts) else rule.plural_forms
+    try:
+        theirs = gettext.c2py(match.group(2))
+        same = all(theirs(n) == ours(n) for n in counts)
+    except (ValueError, SyntaxError, RecursionError, ArithmeticError):
+        same = False
+    return written if same else rule.plural_forms
 
 
 @dataclass

@@ -65,6 +65,7 @@ def test_poedit_header_fields_and_their_order_are_kept(project):
     "nplurals=2; plural=(n > 1);",  # French's rule in a Dutch catalog
     "nplurals=1; plural=0;",
     "nplurals=2; plural=n !=;",  # not an expression
+    "nplurals=2; plural=n % 0;",  # fails when evaluated
     "nplurals=2;",
 ])
 def test_plural_forms_meaning_another_rule_is_replaced_by_babels(project, written):
@@ -81,7 +82,15 @@ def test_plural_forms_meaning_another_rule_is_replaced_by_babels(project, writte
 @pytest.mark.parametrize(("language", "written"), [
     ("nl", "nplurals=2; plural=n != 1;"),  # Weblate's spelling
     ("nl", "nplurals=2; plural=(n==1 ? 0 : 1);"),
+    ("fr", "nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;"),
     ("fr", "nplurals=3; plural=(n == 0 || n == 1) ? 0 : ((n != 0 && n % 1000000 == 0) ? 1 : 2);"),
 ])
 def test_plural_forms_spelling_the_same_rule_is_kept(language, written):
     assert catalogs.plural_forms(language, written) == written
+
+
+def test_plural_forms_differing_only_at_a_million_is_replaced():
+    from babel.messages.plurals import get_plural
+
+    written = "nplurals=3; plural=(n == 0 || n == 1) ? 0 : 2;"  # no "many" form for 10^6
+    assert catalogs.plural_forms("fr", written) == get_plural("fr").plural_forms
