@@ -133,7 +133,9 @@ def test_translator_edit_round_trips_without_churn(weblate, upstream, site):
     git(upstream, "commit", "-q", "-am", "exports with the translators' edits")
 
     old, new = "powering smart energy", "powering smart and clean energy"
-    url = serve_snapshot(site, snapshot_page().replace(f"Flux50: {old}", f"Flux50: {new}"))
+    page = snapshot_page()
+    assert f"Flux50: {old}" in page
+    url = serve_snapshot(site, page.replace(f"Flux50: {old}", f"Flux50: {new}"))
     speerpunt_run(upstream, "--url", url)
     git(upstream, "commit", "-q", "-am", "a changed English tagline")
     repository(weblate, "pull")
