@@ -101,6 +101,13 @@ class Weblate:
             pytest.fail(f"Weblate API {method} {path}: HTTP {error.code}: {detail}",
                         pytrace=False)
 
+    def answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url}/healthz/", timeout=5) as response:
+                return response.status == 200
+        except OSError:
+            return False
+
 
 @pytest.fixture(scope="session")
 def weblate():
@@ -134,7 +141,7 @@ def _start(base: Path, started: list) -> Weblate:
     as_postgres = {"user": "postgres", "group": "postgres", "cwd": base}
     run([postgres_bin("initdb"), "-D", pgdata, "-U", "postgres", "--auth=trust",
          "--encoding=UTF8", "--locale=C.UTF-8"], "initdb", 120, **as_postgres)
-    pg_port, port = free_port(), free_port()
+    pg_port = free_port()
     pg_log = base / "postgres.log"
     with open(pg_log, "wb") as log:
         postgres = subprocess.Popen(
@@ -150,7 +157,7 @@ def _start(base: Path, started: list) -> Weblate:
          "weblate"], "createdb", 60)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "weblate_settings",
            "PYTHONPATH": str(Path(__file__).parent), "SPEERPUNT_WEBLATE_DATA": str(base / "data"),
-           "SPEERPUNT_WEBLATE_PORT": str(port), "SPEERPUNT_WEBLATE_PG_PORT": str(pg_port)}
+           "SPEERPUNT_WEBLATE_PORT": "0", "SPEERPUNT_WEBLATE_PG_PORT": str(pg_port)}
     weblate = str(VENV / "bin" / "weblate")
     run([weblate, "migrate", "--noinput"], "weblate migrate", 900, env=env)
     run([weblate, "createadmin", "--username", "admin", "--email", "admin@example.com",
@@ -162,20 +169,26 @@ def _start(base: Path, started: list) -> Weblate:
          "Token.objects.filter(user=admin).delete();"
          f"Token.objects.create(user=admin, key='{TOKEN}')"],
         "creating the API token", 120, env=env)
-    server_log = base / "weblate.log"
-    with open(server_log, "wb") as log:
-        server = subprocess.Popen(
-            [weblate, "runserver", "--noreload", f"127.0.0.1:{port}"],
-            stdout=log, stderr=subprocess.STDOUT, env=env, cwd=base)
-    started.append((server, signal.SIGTERM))
-    client = Weblate(f"http://127.0.0.1:{port}", server_log)
+    return _serve([weblate, "runserver", "--noreload"], env, base, started)
 
-    def answers() -> bool:
-        try:
-            with urllib.request.urlopen(f"{client.url}/healthz/", timeout=5) as response:
-                return response.status == 200
-        except OSError:
-            return False
 
-    wait_for("Weblate", answers, 120, server, server_log)
-    return client
+def _serve(command: list, env: dict, base: Path, started: list) -> Weblate:
+    """The server on a free port; on another one when a program took it first."""
+    for attempt in range(3):
+        port = free_port()
+        log_path = base / f"weblate-{attempt}.log"
+        with open(log_path, "wb") as log:
+            server = subprocess.Popen(
+                [*command, f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT,
+                env={**env, "SPEERPUNT_WEBLATE_PORT": str(port)}, cwd=base)
+        started.append((server, signal.SIGTERM))
+        client = Weblate(f"http://127.0.0.1:{port}", log_path)
+        up = lambda server=server, client=client: server.poll() is not None or client.answers()  # noqa: E731
+        wait_for("Weblate", up, 120)
+        if server.poll() is None:
+            return client
+        output = log_path.read_text(errors="replace")
+        if "already in use" not in output:
+            break
+    last = output.strip().splitlines()[-1:]
+    pytest.fail(f"Weblate exited with {server.returncode}: {' '.join(last)}", pytrace=False)
