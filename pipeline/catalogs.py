@@ -5,8 +5,11 @@ similarity, so a translation can only stay with its own place on the page.
 """
 
 import gettext
+import hashlib
 import re
+import struct
 from dataclasses import dataclass, field
+from io import BytesIO
 from pathlib import Path
 
 from pipeline import po
@@ -14,6 +17,8 @@ from pipeline.errors import RunFailed
 from pipeline.template import DOMAIN, build_template
 
 LANGUAGES = ("en", "nl", "fr")
+# (msgctxt, msgid) of the message in our .mo files holding the sha256 of their .po's bytes
+SOURCE_STAMP = ("speerpunt/source", "sha256")
 SOURCE_LANGUAGE = "en"
 HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
                 "PO-Revision-Date", "Last-Translator", "Language-Team", "Language",
@@ -53,12 +58,22 @@ class MergeReport:
     unfuzzied: list[str] = field(default_factory=list)
     obsolete: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    recovered: list[str] = field(default_factory=list)  # context-less, matched by their text
+    charset: str = "UTF-8"  # what the catalog declared; it is written back as UTF-8
 
 
 def merge(template: po.Catalog, catalog: po.Catalog) -> tuple[list[po.Entry], MergeReport]:
     """The catalog's entries brought in line with the template, keyed by msgctxt."""
-    report = MergeReport()
-    live = {entry.msgctxt: entry for entry in catalog.entries if not entry.obsolete}
+    report = MergeReport(charset=catalog.charset)
+    contexts = {source.msgctxt for source in template.entries}
+    live, stray = {}, []  # live: by template context; stray: any other live entry
+    for entry in catalog.entries:
+        if not entry.obsolete:
+            if entry.msgctxt in contexts and entry.msgctxt not in live:
+                live[entry.msgctxt] = entry
+            else:
+                stray.append(entry)
+    _recover(template, live, stray, report)
     obsolete: dict[str | None, list[po.Entry]] = {}
     for entry in catalog.entries:
         if entry.obsolete:
@@ -78,8 +93,9 @@ def merge(template: po.Catalog, catalog: po.Catalog) -> tuple[list[po.Entry], Me
         entry.extracted = source.extracted  # shared with the template: never mutated
         entry.references = source.references
         merged.append(entry)
-    gone = [entry for entry in catalog.entries if not entry.obsolete
-            and entry.msgctxt in live and entry.translated]
+    left = {id(entry) for entry in [*live.values(), *stray]}
+    gone = [entry for entry in catalog.entries
+            if id(entry) in left and not entry.obsolete and entry.translated]
     for entry in gone:
         entry.obsolete = True
         report.obsolete.append(entry.msgctxt)
@@ -88,6 +104,25 @@ def merge(template: po.Catalog, catalog: po.Catalog) -> tuple[list[po.Entry], Me
     gone_keys = {entry.key for entry in gone}
     kept = [entry for entry in kept if entry.key not in gone_keys]
     return merged + kept + gone, report
+
+
+def _recover(template: po.Catalog, live: dict, stray: list[po.Entry],
+             report: MergeReport) -> None:
+    """A translated entry without msgctxt (an XLIFF round trip strips them) goes back to
+    the one template entry with the same source text, unless that one is translated."""
+    sources: dict[str, list[str]] = {}
+    for source in template.entries:
+        sources.setdefault(source.msgid, []).append(source.msgctxt)
+    for entry in list(stray):
+        contexts = sources.get(entry.msgid, [])
+        if entry.msgctxt is not None or not entry.translated or len(contexts) != 1:
+            continue
+        current = live.get(contexts[0])
+        if current is None or not current.translated:
+            entry.msgctxt = contexts[0]
+            live[entry.msgctxt] = entry
+            stray.remove(entry)
+            report.recovered.append(entry.msgctxt)
 
 
 def _restore(obsolete: dict, source: po.Entry) -> po.Entry:
@@ -211,32 +246,61 @@ def _update_catalog(template, locales: Path, language: str, update: Update, stag
     entries, update.reports[language] = merge(template, existing or po.Catalog(po.Entry(""), []))
     catalog = po.Catalog(catalog_header(language, template, existing), entries)
     del existing, entries
-    changed = stage(path, po.chunks(catalog))
+    digest = hashlib.sha256()
+    changed = stage(path, _hashed(po.chunks(catalog), digest))
     update.stats[language] = stats(catalog, language, words)
     if compile:
-        mo = (None if changed else fresh_mo(locales, language)) or compile_mo(catalog, language)
+        mo = (None if changed else fresh_mo(locales, language, digest.hexdigest())) \
+            or compile_mo(catalog, language, digest.hexdigest())
         stage(mo_path(locales, language), mo)
         update.compiled[language] = mo
 
 
-def fresh_mo(locales: Path, language: str) -> bytes | None:
-    """The .mo on disk if it was compiled from the .po as it is, else None.
+def _hashed(chunks, digest):
+    """The chunks, each added to digest as it is made."""
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
 
-    Saves compiling (and importing Babel's catalog machinery) when nothing changed.
+
+def fresh_mo(locales: Path, language: str, digest: str) -> bytes | None:
+    """The .mo on disk if speerpunt compiled it from .po bytes with this sha256, else None.
+
+    By content, never by file times: `cp -p`, `rsync -t` or an unzipped download
+    can leave a .po older than a .mo it no longer matches, and a .mo another tool
+    compiled (`pybabel compile -f` puts fuzzy translations in) carries no stamp.
     """
-    mo, source = mo_path(locales, language), po_path(locales, language)
+    import gettext
+
     try:
-        if mo.stat().st_mtime < source.stat().st_mtime:
-            return None
-        return mo.read_bytes()
-    except FileNotFoundError:
+        mo = mo_path(locales, language).read_bytes()
+        stamp = gettext.GNUTranslations(BytesIO(mo)).pgettext(*SOURCE_STAMP)
+    except (OSError, ValueError, LookupError, struct.error):  # missing, or not a .mo at all
         return None
+    return mo if stamp == f"sha256:{digest}" else None
 
 
-def compile_mo(catalog: po.Catalog, language: str) -> bytes:
-    """GNU .mo bytes: translated, non-fuzzy messages only (gettext's own rule)."""
-    from io import BytesIO
+def current_mo(locales: Path, language: str, force: bool = False) -> tuple[bytes, bool]:
+    """The .mo of the .po as it is now, and whether it had to be compiled (force: always)."""
+    path = po_path(locales, language)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise RunFailed(f"{path}: cannot read: {error.strerror}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    mo = None if force else fresh_mo(locales, language, digest)
+    if mo is not None:
+        return mo, False
+    try:
+        catalog = po.parse(data, path)
+    except po.POError as error:
+        raise RunFailed(str(error)) from None
+    return compile_mo(catalog, language, digest), True
 
+
+def compile_mo(catalog: po.Catalog, language: str, digest: str) -> bytes:
+    """GNU .mo bytes: translated, non-fuzzy messages only (gettext's own rule), stamped
+    with the sha256 of the .po bytes they come from (a message no one looks up)."""
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
@@ -249,6 +313,7 @@ def compile_mo(catalog: po.Catalog, language: str) -> bytes:
             msgid = (entry.msgid, entry.msgid_plural) if entry.msgid_plural is not None \
                 else entry.msgid
             compiled.add(msgid, string, context=entry.msgctxt)
+    compiled.add(SOURCE_STAMP[1], f"sha256:{digest}", context=SOURCE_STAMP[0])
     buffer = BytesIO()
     write_mo(buffer, compiled, use_fuzzy=False)
     return buffer.getvalue()

@@ -14,7 +14,7 @@ from pathlib import Path
 from babel.messages.plurals import get_plural
 
 from pipeline import po
-from pipeline.catalogs import LANGUAGES, po_path
+from pipeline.catalogs import LANGUAGES, po_path, template_path
 
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 TAG_NAME = re.compile(r"</?[A-Za-z][\w:-]*")
@@ -38,8 +38,11 @@ def brands() -> tuple[str, ...]:
     return tuple(data["verbatim"])
 
 
-def check_catalog(path: Path, language: str) -> list[str]:
-    """Problem lines for one catalog, in file order; [] when it can be published as it is."""
+def check_catalog(path: Path, language: str, contexts: set[str] | None = None) -> list[str]:
+    """Problem lines for one catalog, in file order; [] when it can be published as it is.
+
+    contexts: the template's, when known; a message with another one is not published.
+    """
     try:
         catalog = po.read(path)
     except po.POError as error:
@@ -48,6 +51,8 @@ def check_catalog(path: Path, language: str) -> list[str]:
         return [f"{path}:1: cannot read: {error.strerror}"]
     problems = [(catalog.header.line or 1, message) for message in header(catalog, language)]
     for entry in catalog.entries:
+        if not entry.obsolete:
+            problems += [(entry.line, message) for message in context(entry, contexts)]
         if entry.obsolete or entry.fuzzy or not entry.msgstr:
             continue
         source, translation = entry.msgid, entry.msgstr
@@ -64,13 +69,29 @@ def check_catalog(path: Path, language: str) -> list[str]:
 def check_all(locales: Path) -> list[str]:
     """check_catalog for every language; a missing catalog is a problem too."""
     problems = []
+    try:
+        contexts = {entry.msgctxt for entry in po.read(template_path(locales)).entries}
+    except (OSError, po.POError):
+        contexts = None  # no template to compare with: `catalogs update` says why
     for language in LANGUAGES:
         path = po_path(locales, language)
         if path.exists():
-            problems += check_catalog(path, language)
+            problems += check_catalog(path, language, contexts)
         else:
             problems.append(f"{path}:1: catalog missing (run speerpunt catalogs update)")
     return problems
+
+
+def context(entry: po.Entry, contexts: set[str] | None) -> list[str]:
+    """Exports find a translation by its msgctxt: without the template's, it is never shown.
+    An XLIFF round trip (po2xliff/xliff2po) strips every msgctxt."""
+    if entry.msgctxt is None:
+        return ["no msgctxt, so this translation is never published; `speerpunt catalogs "
+                "update` gives it back its context when its msgid matches one message"]
+    if contexts is not None and entry.msgctxt not in contexts:
+        return [f"context {entry.msgctxt!r} is not in the template, so this translation is "
+                "never published"]
+    return []
 
 
 def header(catalog: po.Catalog, language: str) -> list[str]:

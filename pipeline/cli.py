@@ -309,7 +309,7 @@ def command_catalogs(args) -> int:
     with holding(args.output, args.locales):
         if args.action == "compile":
             files = {catalogs.mo_path(args.locales, language):
-                     catalogs.compile_mo(load_catalog(args.locales, language), language)
+                     catalogs.current_mo(args.locales, language, force=True)[0]
                      for language in catalogs.LANGUAGES}
             written = publish(files, args.locales)
             print(f"compiled {len(files)} catalogs ({len(written)} changed)")
@@ -326,7 +326,7 @@ def command_catalogs(args) -> int:
 
 
 def command_export(args) -> int:
-    from pipeline.catalogs import LANGUAGES, compile_mo, fresh_mo, mo_path, po_path
+    from pipeline.catalogs import LANGUAGES, current_mo, mo_path, po_path
     from pipeline.export import plan_export
     from pipeline.report import files_changed
 
@@ -336,11 +336,10 @@ def command_export(args) -> int:
         for language in LANGUAGES:
             if not po_path(args.locales, language).exists():
                 compiled[language] = None
-            else:  # compiled again when the translator edited the .po since
-                compiled[language] = fresh_mo(args.locales, language)
-                if compiled[language] is None:
-                    compiled[language] = mo_files[mo_path(args.locales, language)] = compile_mo(
-                        load_catalog(args.locales, language), language)
+            else:  # compiled again unless the .mo was compiled from the .po as it is
+                compiled[language], stale = current_mo(args.locales, language)
+                if stale:
+                    mo_files[mo_path(args.locales, language)] = compiled[language]
         files, held_back = plan_export(records, compiled, args.output, args.min_complete)
         written = publish({**mo_files, **files}, args.output, args.locales)
     for language, share in held_back:

@@ -8,8 +8,13 @@ def merge_lines(reports: dict) -> list[str]:
     lines = []
     for language, report in reports.items():
         parts = [f"{len(getattr(report, name))} {name}" for name in
-                 ("new", "fuzzy", "unfuzzied", "obsolete", "restored")
+                 ("new", "fuzzy", "unfuzzied", "obsolete", "restored", "recovered")
                  if getattr(report, name)]
+        if report.recovered:
+            parts[-1] += " (context-less, matched by their text: " \
+                + ", ".join(report.recovered[:3]) + (" …)" if len(report.recovered) > 3 else ")")
+        if report.charset != "UTF-8":
+            parts.append(f"read as {report.charset}, written as UTF-8")
         lines.append(f"{language}: {', '.join(parts) or 'in step'}")
     return lines
 
