@@ -23,7 +23,23 @@ from pipeline.template import now_stamp
 SCHEMA_VERSION = 1
 SCHEMA_NAME = "clusters.schema.json"
 SCHEMA_SOURCE = Path(__file__).with_name(SCHEMA_NAME)
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+# The element names of HTML (WHATWG, with the obsolete ones browsers still parse).
+HTML_ELEMENTS = frozenset("""
+a abbr acronym address applet area article aside audio b base basefont bdi bdo big blink
+blockquote body br button canvas caption center cite code col colgroup data datalist dd del
+details dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame
+frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe image img input ins kbd label
+legend li link main map mark marquee math menu meta meter nav nobr noembed noframes noscript
+object ol optgroup option output p param picture plaintext pre progress q rp rt ruby s samp
+script search section select slot small source span strike strong style sub summary sup svg
+table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp
+""".split())
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)|<![A-Za-z\[][^>]*>|<\?[^>]*>", re.S)
+# Elements whose content is code or raw text, never words for a reader: gone with it.
+_RAW_TEXT = re.compile(r"<(script|style|iframe|object|embed|template|noscript|svg|math|textarea"
+                       r"|title|xmp|noembed|noframes|plaintext)(?=[\s/>])[^>]*>.*?(?:</\1\s*>|$)",
+                       re.S | re.I)
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>")
 # Derived from the locale and the clock, not from the content: carried over from the
 # previous export while the content is unchanged (loading CLDR data costs ~40 ms a run).
 _DERIVED = ("language", "last_changed", "last_changed_display")
@@ -53,20 +69,17 @@ def translator(mo: bytes | None):
 
 
 def plain_text(text: str) -> str:
-    """Text that can never act as markup downstream: tags and scripts removed."""
-    if "<" not in text:
-        return text
-    from bs4 import BeautifulSoup
-
-    for _ in range(3):  # entities decoded in one pass may form tags for the next
-        soup = BeautifulSoup(text, "html.parser")
-        for element in soup(["script", "style", "iframe", "object", "embed", "template",
-                             "noscript", "svg", "math"]):
-            element.decompose()
-        text = soup.get_text()
-        if not _TAG_START.search(text):
+    """A translation without markup: HTML elements, comments and scripts (with their
+    content) removed, but text that merely holds `<`, `>` or `&` (`x<y, 3 > 2`,
+    `energie <voor> iedereen`, `R&D`) kept: exports are plain text that consumers
+    escape. Repeated until nothing changes, so removals cannot join into a new tag."""
+    while "<" in text:
+        cleaned = _TAG.sub(lambda match: "" if match.group(1).lower() in HTML_ELEMENTS
+                           else match.group(0), _RAW_TEXT.sub("", _COMMENT.sub("", text)))
+        if cleaned == text:
             break
-    return normalise_text(_TAG_START.sub("", text))
+        text = cleaned
+    return normalise_text(text)
 
 
 def localise(record: dict, lookup) -> dict:
