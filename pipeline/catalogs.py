@@ -270,8 +270,6 @@ def fresh_mo(locales: Path, language: str, digest: str) -> bytes | None:
     can leave a .po older than a .mo it no longer matches, and a .mo another tool
     compiled (`pybabel compile -f` puts fuzzy translations in) carries no stamp.
     """
-    import gettext
-
     try:
         mo = mo_path(locales, language).read_bytes()
         stamp = gettext.GNUTranslations(BytesIO(mo)).pgettext(*SOURCE_STAMP)
