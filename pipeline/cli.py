@@ -277,8 +277,7 @@ def command_preview(args) -> int:
     from pipeline.preview import plan_preview
     from pipeline.report import files_changed
 
-    check_directories(args.output, args.locales)
-    with run_lock(args.output):
+    with holding(args.output, args.locales):
         records = load_records(args.output)
         files = plan_preview(records, lambda language: (
             load_catalog(args.locales, language), po_path(args.locales, language)), args.output)

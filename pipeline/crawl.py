@@ -121,6 +121,16 @@ def ending(reason: str | None, settings) -> str | None:
     return f"the crawl ended before it finished ({reason})"
 
 
+def _stop_threads() -> None:
+    """An interrupted crawl stops the reactor without its shutdown (pipeline/interrupt.py):
+    stop its thread pool, whose threads would otherwise keep the process alive."""
+    from twisted.internet import reactor
+
+    pool = getattr(reactor, "threadpool", None)
+    if pool is not None and pool.started:
+        pool.stop()
+
+
 def run_crawl(url: str | None, settings: dict | None = None, verbose: bool = False) -> CrawlResult:
     """Crawl one cluster page in this process; never publishes anything itself.
 
@@ -140,6 +150,7 @@ def run_crawl(url: str | None, settings: dict | None = None, verbose: bool = Fal
     crawler = process.create_crawler(ClustersSpider)
     process.crawl(crawler, url=url)
     process.start(install_signal_handlers=False)
+    _stop_threads()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     collected = getattr(crawler, "collected", None)
     if collected is None:

@@ -67,6 +67,8 @@ def roll_back(entries: list[dict]) -> None:
         temporary, target, backup = entry["temporary"], Path(entry["target"]), entry["backup"]
         if os.path.lexists(temporary):
             os.unlink(temporary)  # never renamed: the target is still the old file
+            if backup is not None:
+                Path(backup).unlink(missing_ok=True)
         elif backup is None:
             target.unlink(missing_ok=True)  # the target did not exist before the commit
         elif os.path.lexists(backup):

@@ -157,7 +157,8 @@ class CollectPipeline(_Stage):
 
         if self.failure is None and ending(reason, self.crawler.settings):
             self.failure = ending(reason, self.crawler.settings)
-            self.crawler.spider.logger.error(self.failure)
+            if self.crawler.settings.getbool("LOG_ENABLED"):  # LogCount's handler is gone
+                self.crawler.spider.logger.error(self.failure)
         if self.failure:
             self.records = None
         elif self.publish:

@@ -12,6 +12,10 @@ the real one would surface, in the calls pipeline/files.py makes while staging:
   SPEERPUNT_FAULT=sigkill:N  at the N-th os.fsync the process SIGKILLs itself
   SPEERPUNT_FAULT=erofs      tempfile.mkstemp raises EROFS (Read-only file system) for
                              directories at or under SPEERPUNT_FAULT_DIR
+  SPEERPUNT_FAULT=eperm:NAME os.replace onto a file named NAME raises EPERM (Operation not
+                             permitted), as for a file made immutable with `chattr +i`
+  SPEERPUNT_FAULT=slow:SECS  every os.replace and os.link takes SECS longer: the commit's
+                             window is wide enough for a test to kill the process inside it
 """
 
 import os
@@ -52,6 +56,27 @@ if FAULT:
             return _real_mkstemp(suffix, prefix, dir, text)
 
         tempfile.mkstemp = mkstemp
+
+    elif kind == "eperm":
+        _real_replace = os.replace
+
+        def replace(source, target, **options):
+            if os.path.basename(target) == count:
+                raise OSError(errno.EPERM, "Operation not permitted", str(target))
+            return _real_replace(source, target, **options)
+
+        os.replace = replace
+
+    elif kind == "slow":
+        import time
+
+        def slowed(real):
+            def call(*args, **options):
+                time.sleep(float(count))
+                return real(*args, **options)
+            return call
+
+        os.replace, os.link = slowed(os.replace), slowed(os.link)
 
     else:
         raise ValueError(f"unknown SPEERPUNT_FAULT {FAULT!r}")
