@@ -29,6 +29,7 @@ from tests.conftest import (
     snapshot_page,
     tree_bytes,
 )
+from tests.server import Site
 from tests.test_faults import (
     FAST,
     PREFIX,
@@ -291,25 +292,53 @@ def _kill_round(workdir: Path, url: str, in_commit: bool, rng: random.Random) ->
 
 
 def test_sigkill_at_50_random_instants_leaves_all_old_or_all_new(site, workdir):
-    """Pages A and B alternate, so every run has a dozen files to publish. After each
-    SIGKILL the next command (`catalogs stats`, which takes the locks) settles the
-    journal; then every published file is as before the run, or every file the run
-    would change is changed (no mix), and index.json lists each export's sha256."""
+    """50 kills in two lanes of 25 (each its own directories and server, to halve the
+    time). Pages A and B alternate, so every run has over a dozen files to publish.
+    After each SIGKILL the next command (`catalogs stats`, which takes the locks)
+    settles the journal; then every published file is as before the run, or every
+    file a complete run changes is changed (no mix), and index.json lists each
+    export's sha256. Even kills land inside the commit (after output/.journal
+    appears, renames slowed by 30 ms each), odd ones at a random instant of the
+    first 2.5 s of the run; every fifth kill is followed by a complete run that
+    must succeed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    seed = int(os.environ.get("SPEERPUNT_CRASH_SEED", "10"))
+    other = workdir / "lane-2"
+    other.mkdir()
+    for name in ("output", "locales"):
+        shutil.copytree(workdir / name, other / name)
+    second_site = Site()
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            lanes = [pool.submit(_crash_lane, directory, server, 25, random.Random(seed + n))
+                     for n, (directory, server) in enumerate([(workdir, site),
+                                                              (other, second_site)])]
+            outcomes = [outcome for lane in lanes for outcome in lane.result()]
+    finally:
+        second_site.close()
+    assert len(outcomes) == 50 and outcomes.count("killed") >= 45, outcomes
+
+
+def _crash_lane(workdir: Path, site, kills: int, rng: random.Random) -> list[str]:
     import hashlib
     import json
 
-    rng = random.Random(int(os.environ.get("SPEERPUNT_CRASH_SEED", "10")))
     pages = {"A": snapshot_page(), "B": edited_page()}
     url = serve_snapshot(site)
     changed_by = {}
-    for name in ("A", "B", "A"):  # warm up: .mo files exist; what each switch changes
+    for name in ("A", "B", "A"):  # warm up (.mo files), then measure what a complete
+        # switch to B and back to A changes
         site.route(PAGE_PATH, pages[name])
         before = published(workdir)
         assert run(workdir, url).returncode == 0
         after = published(workdir)
         changed_by[name] = {path for path in after if before.get(path) != after[path]}
+    # The source catalog's .mo holds only its header, whose revision date has minute
+    # resolution: whether a run changes it depends on the clock, not on the run.
+    volatile = {str(workdir / "locales" / "en" / "LC_MESSAGES" / "clusters.mo")}
     current, outcomes = "A", []
-    for kill in range(50):
+    for kill in range(kills):
         target = "B" if current == "A" else "A"
         site.route(PAGE_PATH, pages[target])
         before = published(workdir)
@@ -320,7 +349,11 @@ def test_sigkill_at_50_random_instants_leaves_all_old_or_all_new(site, workdir):
         after = published(workdir)
         changed = {path for path in after.keys() | before.keys()
                    if before.get(path) != after.get(path)}
-        assert changed in (set(), changed_by[target]), (kill, sorted(changed))
+        core = changed_by[target] - volatile
+        assert changed - volatile in (set(), core), (
+            kill, outcomes[-1], "changed but not by a whole run:", sorted(changed - core),
+            "not changed:", sorted(core - changed))
+        assert changed <= changed_by[target] | volatile and (changed & core or not changed)
         assert not (workdir / "output" / JOURNAL).exists()
         index = json.loads((workdir / "output" / "index.json").read_bytes())
         for locale in index["locales"]:
@@ -328,10 +361,10 @@ def test_sigkill_at_50_random_instants_leaves_all_old_or_all_new(site, workdir):
             assert hashlib.sha256(data).hexdigest() == locale["sha256"], (kill, locale)
         if changed:
             current = target
-        if kill % 10 == 9:  # the next run succeeds (and publishes the page it sees)
+        if kill % 5 == 4:  # the next run succeeds (and publishes the page it sees)
             site.route(PAGE_PATH, pages["B" if current == "A" else "A"])
             again = run(workdir, url)
             assert again.returncode == 0, again.stderr
             assert leftovers(workdir) == []
             current = "B" if current == "A" else "A"
-    assert outcomes.count("killed") >= 45, outcomes
+    return outcomes
