@@ -23,7 +23,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.conftest import ROOT, run_cli, serve_snapshot
+from tests.conftest import PAGE_PATH, ROOT, run_cli, serve_snapshot, snapshot_page
 
 BIN = Path(sys.executable).with_name
 CLUSTER_IDS = ["blue-cluster", "catalisti", "flanders-food", "medvia", "flux50", "sim", "vil"]
@@ -74,7 +74,32 @@ def copy_project(target: Path, port: int) -> Path:
     return target
 
 
+def missing_cluster_page() -> str:
+    """The bundled page with its sixth cluster removed: 6 found under a title announcing 7."""
+    page = snapshot_page()
+    sim = page.index("<h3>SIM:")
+    return page[:sim] + page[page.index("</p>", sim) + len("</p>"):]
+
+
 @pytest.mark.slow
+@pytest.mark.faults
+def test_scrapy_crawl_exits_1_when_the_guard_refuses(site, tmp_path):
+    """`scrapy crawl` (the command Scrapyd runs) reports a refused crawl by its exit code."""
+    url = serve_snapshot(site, missing_cluster_page())
+    out = tmp_path / "out"
+    env = {key: value for key, value in os.environ.items() if key != "SCRAPY_SETTINGS_MODULE"}
+    result = subprocess.run([str(BIN("scrapy")), "crawl", "clusters", "-a", f"url={url}",
+                             "-s", f"SPEERPUNT_OUTPUT={out}"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr[-3000:]
+    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and "6 clusters found" in errors[0], errors
+    assert "'finish_reason': \"refused: 6 clusters found" in result.stderr
+    assert not (out / "records.jsonl").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.faults
 def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp_path):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -136,6 +161,7 @@ def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp
 
         # Schedule the spider against the snapshot served on 127.0.0.1.
         page_url = serve_snapshot(site)
+        site.route(PAGE_PATH, snapshot_page(), etag="v1")  # cacheable: ETag, max-age=0
         scheduled = call(base, "schedule.json", {
             "project": "speerpunt",
             "spider": "clusters",
@@ -168,6 +194,26 @@ def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp
         cli = run_cli("crawl", "--snapshot", "--output", str(reference), cwd=ROOT)
         assert cli.returncode == 0, cli.stderr
         assert published == (reference / "records.jsonl").read_bytes()
+
+        # The HTTP cache works there, though the job's directory has no scrapy.cfg.
+        assert list((out / ".cache" / "http" / "clusters").iterdir()), "no HTTP cache"
+        assert "scrapy.cfg" not in job_log.read_text(encoding="utf-8")
+
+        # A crawl the guard refuses: one ERROR line with the reason, the finish reason
+        # names it, and nothing is published.
+        site.route(PAGE_PATH, missing_cluster_page())
+        refused_out = tmp_path / "refused"
+        scheduled = call(base, "schedule.json", {
+            "project": "speerpunt", "spider": "clusters", "url": page_url,
+            "setting": f"SPEERPUNT_OUTPUT={refused_out}"})
+        job = scheduled["jobid"]
+        job_log = daemon_dir / "logs" / "speerpunt" / "clusters" / f"{job}.log"
+        wait_until(finished, 60, f"job {job} to finish", interval=0.5)
+        log = job_log.read_text(encoding="utf-8")
+        errors = [line for line in log.splitlines() if " ERROR: " in line]
+        assert len(errors) == 1 and "6 clusters found" in errors[0], errors
+        assert "'finish_reason': \"refused: 6 clusters found" in log, log[-2000:]
+        assert not (refused_out / "records.jsonl").exists()
     except BaseException:
         for title, path in (("scrapyd job log", job_log), ("scrapyd output", daemon_log)):
             if path is not None and path.is_file():
