@@ -7,7 +7,8 @@ own handlers, whose graceful stop would "finish" the spider with what it has,
 are not installed) it stops the reactor, and the CLI raises Interrupted once
 the crawl returns. While a Publication commits, the signal is held: the
 commit is undone before Interrupted is raised, unless the commit point was
-already passed.
+already passed. From the commit point on, a signal is too late to stop
+anything: it is ignored while the command writes its report and exits 0.
 """
 
 import contextlib
@@ -34,6 +35,7 @@ class Interrupted(BaseException):
 
 received: int | None = None
 _held: "Hold | None" = None
+_committed = False
 
 
 class Hold:
@@ -51,6 +53,8 @@ def install() -> None:
 
 def handle(signum: int, frame) -> None:
     global received
+    if _committed:
+        return
     if received is None:
         received = signum
     if _held is not None:
@@ -73,12 +77,13 @@ def check() -> None:
 def held():
     """Hold the signals for the block (a Hold); raise Interrupted after it for one
     that arrived before hold.committed was set, drop one that arrived after."""
-    global _held, received
+    global _held, _committed, received
     before = received
     _held = hold = Hold()
     try:
         yield hold
     finally:
+        _committed = _committed or hold.committed
         _held = None
     if hold.signals and not hold.committed:
         raise Interrupted(hold.signals[0])

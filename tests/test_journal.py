@@ -154,3 +154,51 @@ def test_a_reader_polling_during_100_commits_never_sees_a_mix(tmp_path, monkeypa
     assert reader.returncode == 0, err
     seen = json.loads(out)
     assert seen["accepted"] > 100 and seen["generations"] > 10 and seen["retried"] > 10, seen
+
+
+def test_a_signal_inside_the_commit_undoes_it_and_is_then_raised(tmp_path, monkeypatch):
+    """SIGTERM arriving after two renames (the handler is called as Python would call it)."""
+    import signal
+
+    from pipeline import interrupt
+
+    commit(tmp_path, 1)
+    before = read_published(tmp_path)
+    monkeypatch.setattr(interrupt, "_committed", False)
+    monkeypatch.setattr(interrupt, "received", None)
+    real_replace, calls = os.replace, []
+
+    def signalled(source, target, **options):
+        calls.append(target)
+        if len(calls) == 2:
+            interrupt.handle(signal.SIGTERM, None)
+        return real_replace(source, target, **options)
+
+    monkeypatch.setattr(os, "replace", signalled)
+    with pytest.raises(interrupt.Interrupted) as stopped:
+        commit(tmp_path, 2)
+    monkeypatch.undo()
+    assert stopped.value.exit_code == 143
+    assert read_published(tmp_path) == before
+    assert sorted(p.name for p in tmp_path.rglob(".*")) == []
+
+
+def test_a_signal_after_the_commit_point_is_too_late_and_ignored(tmp_path, monkeypatch):
+    import signal
+
+    from pipeline import interrupt
+
+    commit(tmp_path, 1)
+    monkeypatch.setattr(interrupt, "_committed", False)
+    monkeypatch.setattr(interrupt, "received", None)
+    real_finish = journal.finish
+
+    def signalled(path):
+        real_finish(path)
+        interrupt.handle(signal.SIGINT, None)  # just after the journal's removal
+
+    monkeypatch.setattr(journal, "finish", signalled)
+    commit(tmp_path, 2)
+    assert json.loads(read_published(tmp_path)["output/index.json"])["generation"] == 2
+    interrupt.handle(signal.SIGTERM, None)  # while the command writes its report: ignored
+    interrupt.check()
