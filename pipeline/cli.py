@@ -7,6 +7,7 @@ changed. A failure prints one line on stderr.
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
@@ -164,8 +165,8 @@ def holding(*directories: Path):
 
     check_directories(*directories)
     with run_lock(*directories) as stale:
+        check_tree(list(directories))  # first: a planted .journal symlink is never read
         settle(*directories)
-        check_tree(list(directories))
         remove_stale_temporaries(*directories)
         yield stale
 
@@ -214,8 +215,8 @@ def command_run(args) -> int:
     with run_lock(args.output, args.locales) as stale:
         report = RunReport(args.url or ("snapshot" if args.snapshot else "live"), stale)
         try:
-            settle(args.output, args.locales)
             check_tree([args.output, args.locales])
+            settle(args.output, args.locales)
             remove_stale_temporaries(args.output, args.locales)
             result = crawl(args)
             report.crawled(result.stats)
@@ -379,7 +380,7 @@ def settle_if_needed(*directories: Path) -> None:
     from pipeline.files import check_tree
     from pipeline.journal import JOURNAL
 
-    if any((directory / JOURNAL).exists() for directory in directories):
+    if any(os.path.lexists(directory / JOURNAL) for directory in directories):
         with holding(*directories):
             pass
     check_tree([directory for directory in directories if directory.is_dir()])
