@@ -142,6 +142,16 @@ def test_failed_rename_during_the_commit_puts_everything_back(site, workdir):
     assert b"powering smarter energy" in (workdir / "output" / "records.jsonl").read_bytes()
 
 
+def test_full_disk_while_the_journal_is_written_publishes_nothing(site, workdir):
+    url = serve_snapshot(site, edited_page())
+    before = published(workdir)
+    result = run(workdir, url, env={"SPEERPUNT_FAULT": f"full:{JOURNAL}"})
+    assert_untouched(result, workdir, before, 1, "cannot prepare the commit",
+                     "No space left on device", "nothing was changed")
+    assert [path.name for path in (workdir / "output").iterdir()
+            if path.name.startswith(".") and path.name != ".cache"] == []
+
+
 # ---------------------------------------------------------------- locks
 
 

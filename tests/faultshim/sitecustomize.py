@@ -14,6 +14,8 @@ the real one would surface, in the calls pipeline/files.py makes while staging:
                              directories at or under SPEERPUNT_FAULT_DIR
   SPEERPUNT_FAULT=eperm:NAME os.replace onto a file named NAME raises EPERM (Operation not
                              permitted), as for a file made immutable with `chattr +i`
+  SPEERPUNT_FAULT=full:NAME  os.fsync of a file whose name contains NAME raises ENOSPC
+                             (a disk that fills up while the commit journal is written)
   SPEERPUNT_FAULT=slow:SECS  every os.replace and os.link takes SECS longer: the commit's
                              window is wide enough for a test to kill the process inside it
 """
@@ -66,6 +68,16 @@ if FAULT:
             return _real_replace(source, target, **options)
 
         os.replace = replace
+
+    elif kind == "full":
+        _real_fsync = os.fsync
+
+        def fsync(fd):
+            if count in os.path.basename(os.readlink(f"/proc/self/fd/{fd}")):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return _real_fsync(fd)
+
+        os.fsync = fsync
 
     elif kind == "slow":
         import time
