@@ -110,19 +110,20 @@ def _recover(template: po.Catalog, live: dict, stray: list[po.Entry],
              report: MergeReport) -> None:
     """A translated entry without msgctxt (an XLIFF round trip strips them) goes back to
     the one template entry with the same source text, unless that one is translated."""
-    sources: dict[str, list[str]] = {}
+    lost = [entry for entry in stray if entry.msgctxt is None and entry.translated]
+    if not lost:
+        return
+    sources: dict[str, str | None] = {}  # msgid -> its one context (None: several)
     for source in template.entries:
-        sources.setdefault(source.msgid, []).append(source.msgctxt)
-    for entry in list(stray):
-        contexts = sources.get(entry.msgid, [])
-        if entry.msgctxt is not None or not entry.translated or len(contexts) != 1:
-            continue
-        current = live.get(contexts[0])
-        if current is None or not current.translated:
-            entry.msgctxt = contexts[0]
-            live[entry.msgctxt] = entry
+        sources[source.msgid] = None if source.msgid in sources else source.msgctxt
+    for entry in lost:
+        context = sources.get(entry.msgid)
+        current = live.get(context)
+        if context is not None and (current is None or not current.translated):
+            entry.msgctxt = context
+            live[context] = entry
             stray.remove(entry)
-            report.recovered.append(entry.msgctxt)
+            report.recovered.append(context)
 
 
 def _restore(obsolete: dict, source: po.Entry) -> po.Entry:

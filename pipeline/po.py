@@ -59,6 +59,7 @@ _STRING_STATES = {False: frozenset(("ctxt", "ctxt_s", "id", "id_s", "pl", "pl_s"
 # The transitions of nearly every line, taken without the general checks.
 _PLAIN = {("msgctxt", "str_s"): "ctxt_s", ("msgctxt", "idle"): "ctxt_s", ("msgid", "idle"): "id_s",
           ("msgid", "str_s"): "id_s", ("msgid", "ctxt_s"): "id_s", ("msgstr", "id_s"): "str_s"}
+_PLAIN_KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr"))
 _FLAG_SPLIT = re.compile(r"[\n \t\r\f\v,]+")
 _RANGE = re.compile(r"([0-9]+)\.\.([0-9]+)")
 _CHARSET = re.compile(rb'^[ \t]*msgid[ \t]+""[ \t\r]*\n[ \t]*msgstr[ \t]+"'
@@ -518,19 +519,32 @@ def _parse(stream, path, charset: str | None, line: int):
             number += 1
             if encoding == "latin-1" and ascii_only and not line.isascii():
                 ascii_only = False
-            # The common lines, read without the general tokenizer.
+            # The common lines, read without the general tokenizer: `"..."` and
+            # `keyword "..."` with no backslash or inner quote are found by two
+            # substring scans (a regex pass costs more on long lines).
             first = line[:1]
             if first == '"':
-                match = _CONTINUATION.fullmatch(line)
-                if match:
-                    parser.text(parser.string(match.group(1), number, 1), False, False,
-                                number, 1)
+                body = line[1:-1]
+                if line[-1] == '"' and len(line) > 1 and '"' not in body and "\\" not in body:
+                    match = None
+                else:
+                    match = _CONTINUATION.fullmatch(line)
+                    body = match.group(1) if match else None
+                if body is not None:
+                    parser.text(parser.string(body, number, 1), False, False, number, 1)
                     continue
             elif first == "m":
-                match = _LINE.fullmatch(line)
-                if match:
-                    keyword, body = match.groups()
-                    value = parser.string(body, number, match.start(2)) \
+                space = line.find(" ")
+                keyword, body = line[:space], line[space + 2:-1]
+                if line[space + 1:space + 2] == '"' and line[-1] == '"' and len(line) > space + 2 \
+                        and keyword in _PLAIN_KEYWORDS and '"' not in body and "\\" not in body:
+                    column = space + 2
+                else:
+                    match = _LINE.fullmatch(line)
+                    keyword, body, column = (*match.groups(), match.start(2)) if match else \
+                        (None, None, 0)
+                if keyword is not None:
+                    value = parser.string(body, number, column) \
                         if "\\" in body or "\0" in body else body
                     transition = (keyword, parser.state)
                     if transition in _PLAIN and not parser.obsolete:
@@ -542,7 +556,7 @@ def _parse(stream, path, charset: str | None, line: int):
                         parser.state, parser.field = _PLAIN[transition], keyword
                         continue
                     parser.keyword(keyword, False, False, number, 1)
-                    parser.text(value, False, False, number, match.start(2))
+                    parser.text(value, False, False, number, column)
                     continue
             elif first == "#" and line[1:2] not in ("~", "|"):
                 parser.comment(line[1:], number, 1)
