@@ -90,6 +90,7 @@ def test_a_utf8_byte_order_mark_is_accepted_and_dropped():
 
 
 @pytest.mark.slow
+@pytest.mark.faults
 @pytest.mark.parametrize("name", ["two-msgstr", "msgstr-index-without-plural", "windows-path",
                                   "obsolete-msgid-live-msgstr"])
 def test_catalogs_update_refuses_a_broken_catalog_with_one_line_and_writes_nothing(
