@@ -59,6 +59,10 @@ _STRING_STATES = {False: frozenset(("ctxt", "ctxt_s", "id", "id_s", "pl", "pl_s"
 # The transitions of nearly every line, taken without the general checks.
 _PLAIN = {("msgctxt", "str_s"): "ctxt_s", ("msgctxt", "idle"): "ctxt_s", ("msgid", "idle"): "id_s",
           ("msgid", "str_s"): "id_s", ("msgid", "ctxt_s"): "id_s", ("msgstr", "id_s"): "str_s"}
+_WORD = re.compile(r"[^ \t\n]+")  # the parts of a `#:` line
+_COLON_NUMBER = re.compile(r"[ \t]*:[ \t]*([0-9]+)(?=[ \t\n]|$)")
+_NUMBER_AFTER = re.compile(r"[ \t]*([0-9]+)(?=[ \t\n]|$)")
+_TRAILING_LINE = re.compile(r"(.+):([0-9]+)", re.S)
 _PLAIN_KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr"))
 _FLAG_SPLIT = re.compile(r"[\n \t\r\f\v,]+")
 _RANGE = re.compile(r"([0-9]+)\.\.([0-9]+)")
@@ -165,8 +169,8 @@ def _read(stream, path) -> Catalog:
     start = stream.read(1 << 16)
     declared = _CHARSET.search(start)
     charset = declared.group(1).decode("ascii", "replace") if declared else None
-    if charset == "CHARSET" and str(path).endswith(".pot"):
-        charset = None  # a template's placeholder: GNU reads it as ASCII
+    if charset is not None and charset.upper() not in _CHARSETS:
+        charset = None  # a placeholder, or written with escapes: the parse will tell
     line = start[:declared.start()].count(b"\n") + 1 if declared else 1
     with _no_cycle_collection():
         for _ in range(2):
@@ -275,15 +279,22 @@ def _flag_list(flags: dict) -> list[str]:
 
 
 def _references(text: str, references: list[str]) -> None:
-    """GNU's reading of a `#:` line: `file:line` or `file`; the same place once."""
-    for token in re.split(r"[ \t\n]+", text):
-        if not token:
-            continue
-        name, colon, number = token.rpartition(":")
-        if colon and name and number.isdigit() and number.isascii():
-            token = f"{name}:{int(number)}"
-        if token not in references:
-            references.append(token)
+    """GNU's reading of a `#:` line (po_parse_comment_filepos): places `file:line`,
+    `file: line`, `file :line` or `file`; the same place once."""
+    at = 0
+    while match := _WORD.search(text, at):
+        name, at, line = match.group(0), match.end(), None
+        after = _COLON_NUMBER.match(text, at)
+        if after is None and name.endswith(":") and len(name) > 1:
+            after = _NUMBER_AFTER.match(text, at)
+            name = name[:-1] if after else name
+        if after is not None:
+            line, at = after.group(1), after.end()
+        elif split := _TRAILING_LINE.fullmatch(name):
+            name, line = split.groups()
+        reference = name if line is None else f"{name}:{int(line)}"
+        if reference not in references:
+            references.append(reference)
 
 
 class _Parser:
@@ -298,6 +309,7 @@ class _Parser:
         self.obsolete = False  # of the message being read
         self.field = ""  # the field the next strings extend
         self.plural_index = -1
+        self.ascii_only = True  # so far; a file with no declared charset must stay ASCII
 
     def fail(self, line: int, column: int, message: str = "syntax error"):
         raise POError(self.path, line, message, column)
@@ -334,6 +346,7 @@ class _Parser:
             at = match.end()
         pieces.append(body[at:].encode(self.encoding))
         data = b"".join(pieces).split(b"\0")[0]
+        self.ascii_only = self.ascii_only and data.isascii()
         try:
             return data.decode(self.encoding)
         except UnicodeDecodeError:
@@ -513,12 +526,12 @@ def _parse(stream, path, charset: str | None, line: int):
     """The catalog, the charset its header declares (None: none) and the header's line."""
     canonical, encoding = _codec(charset, path, line)
     parser = _Parser(path, encoding)
-    number, ascii_only = 0, True
+    number, check_ascii = 0, encoding == "latin-1"
     for block in _blocks(stream, path, encoding):
         for line in block:
             number += 1
-            if encoding == "latin-1" and ascii_only and not line.isascii():
-                ascii_only = False
+            if check_ascii and not line.isascii():
+                parser.ascii_only = check_ascii = False
             # The common lines, read without the general tokenizer: `"..."` and
             # `keyword "..."` with no backslash or inner quote are found by two
             # substring scans (a regex pass costs more on long lines).
@@ -565,7 +578,7 @@ def _parse(stream, path, charset: str | None, line: int):
                 continue
             _tokens(parser, line, number)
     parser.end(number + 1)
-    return _catalog(parser.entries, path, canonical, ascii_only)
+    return _catalog(parser.entries, path, canonical, parser.ascii_only)
 
 
 def _catalog(entries: list[Entry], path, canonical: str, ascii_only: bool):
@@ -652,8 +665,8 @@ def format_entry(entry: Entry) -> list[str]:
 
 
 def chunks(catalog: Catalog):
-    """The catalog as GNU msgcat --no-wrap would write it, one entry's bytes at a time
-    (nothing at all for a header alone, as msgcat)."""
+    """The catalog as GNU msgcat --no-wrap would write it, one entry's bytes at a time:
+    obsolete entries last, nothing at all for a header alone."""
     entries = catalog.entries
     if not entries:
         return
@@ -661,8 +674,13 @@ def chunks(catalog: Catalog):
         at = catalog.header_at
         entries = [*entries[:at], catalog.header, *entries[at:]] if at else [catalog.header,
                                                                              *entries]
-    for index, entry in enumerate(entries):
-        yield (("\n" if index else "") + "\n".join(format_entry(entry)) + "\n").encode("utf-8")
+    first = True
+    for obsolete in (False, True):  # msgcat writes the obsolete entries last
+        for entry in entries:
+            if entry.obsolete == obsolete:
+                yield (("" if first else "\n") + "\n".join(format_entry(entry))
+                       + "\n").encode("utf-8")
+                first = False
 
 
 def dump(catalog: Catalog) -> bytes:

@@ -70,6 +70,7 @@ BROKEN = {
     "previous-msgstr": _po('#| msgstr "old"\nmsgid "a"\nmsgstr "x"\n'),
     "previous-without-message": _po('msgid "a"\nmsgstr "x"\n\n#| msgid "old"\n'),
     "msgstr-bracket-without-number": _po('msgid "a"\nmsgid_plural "as"\nmsgstr[] "x"\n'),
+    "non-ascii-escape-without-header": b'msgid "a"\nmsgstr "\\xff"\n',
     "utf8-bom-twice": b"\xef\xbb\xbf" + _po('msgid "a"\nmsgstr "x"\n', "\ufeff" + HEADER),
 }
 
@@ -114,5 +115,24 @@ VALID = {
     "long-references": _po("#: " + " ".join(f"src/file{i}.c:{i}" for i in range(30))
                            + '\nmsgid "a"\nmsgstr "x"\n'),
     "string-after-blank-line-continues": _po('msgid "a"\nmsgstr "x"\n\n"y"\n'),
+    "odd-references": _po('#: a.c:12 b.c: 13 c.c :14 d.c e.c:x f.c:0 g:h:5 :7 h.c:007\n'
+                          '#:\ta.c:12\t\ti.c:2\nmsgid "a"\nmsgstr "x"\n'),
+    "exclamation-flags-and-bad-range": _po('#! fuzzy\nmsgid "a"\nmsgstr "x"\n\n'
+                                           '#, range: 5..1\nmsgid "b"\nmsgstr "x"\n'),
+    "fuzzy-header": b'#, fuzzy\nmsgid ""\nmsgstr ""\n"Content-Type: text/plain; '
+                    b'charset=UTF-8\\n"\n\nmsgid "a"\nmsgstr "x"\n',
+    "other-hash-lines": _po('#=weird\n#~\n#|\nmsgid "a"\nmsgstr "x"\n'),
+    "obsolete-plural": _po('#~ msgid "a"\n#~ msgid_plural "b"\n#~ msgstr[0] "x"\n'),
+    "indented-lines": _po('\tmsgid "a"\n  msgstr "x"\n   "y"\n'),
+    "previous-context-and-plural": _po('#| msgctxt "c"\n#| msgid "o"\n#| msgid_plural "os"\n'
+                                       'msgctxt "c"\nmsgid "a"\nmsgid_plural "as"\n'
+                                       'msgstr[0] "x"\nmsgstr[1] "y"\n'),
+    "carriage-return-between-tokens": _po('msgid "a"\rmsgstr "x"\f\n'),
+    "only-a-comment": b"# just a comment\n",
+    "empty-file": b"",
+    "only-a-bom": b"\xef\xbb\xbf",
+    "header-charset-written-with-an-escape": _po('msgid "a"\nmsgstr "é"\n', _charset("\\x55TF-8")),
+    "obsolete-entries-written-last": _po('#~ msgid "o"\n#~ msgstr "p"\n\nmsgid "a"\nmsgstr "x"\n'
+                                         '\n#~ msgid ""\n#~ msgstr "q"\n\nmsgid "b"\nmsgstr "y"\n'),
     "multiline-strings": _po('msgid ""\n"one\\n"\n"two"\nmsgstr "een\\ntwee\\n"\n'),
 }

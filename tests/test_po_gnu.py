@@ -46,7 +46,7 @@ def as_gnu(catalog: po.Catalog, gnu: list[dict]) -> tuple[list[dict], list[dict]
         return None if text is None else text.encode(codec).decode("latin-1")
 
     for message in gnu:
-        if not message["msgid"] and message["msgctxt"] is None:
+        if not message["msgid"] and message["msgctxt"] is None and not message["obsolete"]:
             message["msgstr"] = re.sub(r"charset=\S*", "charset=*", message["msgstr"])
 
     fields = []
