@@ -3,6 +3,7 @@
 import copy
 import gettext
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import po
-from pipeline.catalogs import plan_update, po_path, template_path
+from pipeline.catalogs import SOURCE_STAMP, plan_update, po_path, template_path
 from pipeline.files import Publication
 from pipeline.records import read_records
 from tests.conftest import ROOT, run_cli, tree_bytes
@@ -204,15 +205,29 @@ def test_shipped_catalogs_survive_msgcat_unchanged(language):
     assert po.dump(po.parse(wrapped)) == path.read_bytes()  # a wrapped save reads back the same
 
 
+@needs_gettext
 def test_compiled_catalog_leaves_out_fuzzy_and_untranslated(workdir, shipped_records):
     locales = workdir / "locales"
+    path = po_path(locales, "nl")
+    catalog = po.read(path)
+    [sim] = [e for e in catalog.entries if e.msgctxt == "cluster/sim/tagline"]
+    assert sim.msgstr and sim.msgstr != sim.msgid  # a real translation, now taken away
+    sim.msgstr = ""
+    path.write_bytes(po.dump(catalog))
     compiled, _ = update(edited(shipped_records, "cluster", "medvia", tagline="new tagline"),
                          locales)
     translations = gettext.GNUTranslations(io.BytesIO(compiled["nl"]))
     assert translations.pgettext("cluster/medvia/tagline", "new tagline") == "new tagline"
-    assert translations.pgettext("cluster/medvia/name", "MEDVIA") == "MEDVIA"
+    assert translations.pgettext("cluster/sim/tagline", sim.msgid) == sim.msgid
     assert translations.pgettext("page/cluster-policy/title", "7 spearhead clusters") \
         == "7 speerpuntclusters"
+    mo = workdir / "nl.mo"
+    mo.write_bytes(compiled["nl"])  # GNU's reading of it: the 25 current translations, no more
+    listed = subprocess.run(["msgunfmt", str(mo)], capture_output=True, text=True, check=True)
+    contexts = [c for c in re.findall(r'^msgctxt "(.*)"$', listed.stdout, re.M)
+                if c != SOURCE_STAMP[0]]  # the .po digest stamp, looked up by no one
+    assert len(contexts) == 25
+    assert "cluster/sim/tagline" not in contexts and "cluster/medvia/tagline" not in contexts
 
 
 CORRUPTIONS = {
@@ -250,6 +265,22 @@ def test_pybabel_extract_produces_the_same_template(tmp_path):
     theirs, ours = pot.read_text(), (ROOT / "locales" / "clusters.pot").read_text()
     body = ours[ours.index("\n\n#. "):]
     assert len(body) > 5000 and theirs.rstrip("\n").endswith(body.rstrip("\n"))
+
+
+def test_template_holds_every_record_field_as_babel_reads_it(shipped_records):
+    """Judged without our reader or our extractor: Babel's read_po of locales/clusters.pot
+    gives one message per translatable field of every record, in page order, with its
+    <type>/<id>/<field> context and the record's text."""
+    from babel.messages.pofile import read_po
+
+    fields = {"page": ("title", "intro"), "cluster": ("name", "tagline", "description"),
+              "article": ("title", "summary")}  # the contract, written out here
+    with open(ROOT / "locales" / "clusters.pot", "rb") as handle:
+        template = read_po(handle)
+    expected = [(f"{r['type']}/{r['id']}/{name}", r[name]) for r in shipped_records
+                for name in fields[r["type"]]]
+    assert [(m.context, m.id) for m in template if m.id] == expected
+    assert len(expected) == 27
 
 
 def test_only_newlines_end_po_lines():

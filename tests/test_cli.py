@@ -44,14 +44,21 @@ def test_shipped_catalogs_pass_the_check():
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("args", [["run", "--snapshot", "--url", "http://x"],
-                                  ["run", "--min-complete", "1.5"],
-                                  ["catalogs", "translate"],
-                                  ["run", "--url", "ftp://example.com/"],
-                                  ["run", "-s", "lowercase=1"]])
-def test_bad_usage_exits_2(args, tmp_path):
+@pytest.mark.parametrize(("args", "cause"), [
+    (["run", "--snapshot", "--url", "http://x"], "argument --url: not allowed with argument "
+                                                 "--snapshot (see `speerpunt run --help`)"),
+    (["run", "--min-complete", "1.5"], "argument --min-complete: expected a fraction from 0 "
+                                       "to 1, not '1.5' (see `speerpunt run --help`)"),
+    (["catalogs", "translate"], "argument action: invalid choice: 'translate'"),
+    (["run", "--url", "ftp://example.com/"], "--url must be an http(s) URL, "
+                                             "not 'ftp://example.com/'"),
+    (["run", "-s", "lowercase=1"], "-s lowercase: unknown setting"),
+])
+def test_bad_usage_exits_2_with_one_line_naming_the_mistake(args, cause, tmp_path):
     result = run_cli(*args, "--output", str(tmp_path / "out"))
     assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"speerpunt: {cause}") and result.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 

@@ -5,6 +5,7 @@ import json
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -13,15 +14,17 @@ import pytest
 from pipeline import po
 from pipeline.catalogs import po_path
 from pipeline.export import plain_text
-from pipeline.records import read_records
+from pipeline.records import TRANSLATABLE_FIELDS, read_records
 from tests.conftest import ROOT, run_cli, serve_snapshot, snapshot_page, tree_bytes
 
 SCHEMA = json.loads((ROOT / "output" / "clusters.schema.json").read_text())
 
 
-def export(workdir: Path, *extra: str):
+def export(workdir: Path, *extra: str, epoch: int | None = None):
+    """`speerpunt export` on workdir (at the clock epoch, if given); the three exports."""
     result = run_cli("export", "--output", str(workdir / "output"),
-                     "--locales", str(workdir / "locales"), *extra)
+                     "--locales", str(workdir / "locales"), *extra,
+                     env={"SOURCE_DATE_EPOCH": str(epoch)} if epoch else None)
     assert result.returncode == 0, result.stderr
     return {language: json.loads((workdir / "output" / language / "clusters.json").read_text())
             for language in ("en", "nl", "fr")}
@@ -40,26 +43,27 @@ def set_translation(workdir: Path, language: str, context: str, msgstr=None, fuz
 
 
 def test_shipped_exports_match_records_and_catalogs():
+    """Every field of every object: English from the records, nl/fr from the translations
+    in the .po files, ids, urls, positions, dates and order from the records."""
     records = read_records(ROOT / "output" / "records.jsonl")
-    en = json.loads((ROOT / "output" / "en" / "clusters.json").read_text())
-    assert en["page"]["title"] == records[0]["title"] and en["page"]["intro"] == records[0]["intro"]
-    clusters = [r for r in records if r["type"] == "cluster"]
-    assert [{k: c[k] for k in ("id", "position", "name", "tagline", "description", "url")}
-            for c in en["clusters"]] == [{k: r[k] for k in ("id", "position", "name", "tagline",
-                                                           "description", "url")} for r in clusters]
-    assert all(c["fallback"] == [] for c in en["clusters"])
-    for language in ("nl", "fr"):
+    for language in ("en", "nl", "fr"):
         data = json.loads((ROOT / "output" / language / "clusters.json").read_text())
-        entries = po.read(po_path(ROOT / "locales", language)).entries
-        catalog = {e.msgctxt: e.msgstr for e in entries}
-        assert data["page"]["title"] == catalog["page/cluster-policy/title"]
-        for cluster in data["clusters"]:
-            assert cluster["tagline"] == catalog[f"cluster/{cluster['id']}/tagline"]
-            assert cluster["fallback"] == []
-        assert data["articles"][0]["summary"] == \
-            catalog[f"article/{data['articles'][0]['id']}/summary"]
-    assert json.loads((ROOT / "output" / "nl" / "clusters.json").read_text())["language"] \
-        == "Nederlands"
+        catalog = {e.msgctxt: e.msgstr for e in
+                   po.read(po_path(ROOT / "locales", language)).entries if not e.obsolete}
+        objects = [data["page"], *data["clusters"], *data["articles"]]
+        assert [(o["id"], o["url"]) for o in objects] == [(r["id"], r["url"]) for r in records]
+        assert [c["position"] for c in data["clusters"]] == list(range(1, 8))
+        for shown, record in zip(objects, records, strict=True):
+            assert shown["fallback"] == []
+            for name in TRANSLATABLE_FIELDS[record["type"]]:
+                expected = record[name] if language == "en" else \
+                    catalog[f"{record['type']}/{record['id']}/{name}"]
+                assert expected and shown[name] == expected, (language, record["id"], name)
+        assert data["page"]["breadcrumbs"] == records[0]["breadcrumbs"]
+        assert [a.get("date") for a in data["articles"]] == \
+            [r.get("date") for r in records if r["type"] == "article"]
+    assert [json.loads((ROOT / "output" / lang / "clusters.json").read_text())["language"]
+            for lang in ("en", "nl", "fr")] == ["English", "Nederlands", "français"]
 
 
 @pytest.mark.parametrize("language", ["en", "nl", "fr"])
@@ -122,11 +126,14 @@ def test_export_is_deterministic_and_keeps_last_changed(workdir):
     export(workdir)
     assert tree_bytes(workdir / "output") == first  # same records and catalogs: same bytes
     set_translation(workdir, "fr", "cluster/sim/tagline", msgstr="façonner l’avenir")
-    exports = export(workdir)
-    assert exports["fr"]["last_changed"] != exports["nl"]["last_changed"] or \
-        exports["fr"]["clusters"][5]["tagline"] == "façonner l’avenir"
-    assert exports["nl"]["last_changed"] == json.loads(first[str(workdir / "output" / "nl" /
-                                                                 "clusters.json")])["last_changed"]
+    exports = export(workdir, epoch=1_790_000_000)  # 2026-09-21 14:13 UTC
+    assert exports["fr"]["clusters"][5]["tagline"] == "façonner l’avenir"
+    assert exports["fr"]["last_changed"] == "2026-09-21T14:13:00Z"
+    assert exports["fr"]["last_changed_display"] == "21 septembre 2026, 14:13:00 TU"
+    for language in ("en", "nl"):  # their content is the same: their stamp and bytes stay
+        path = str(workdir / "output" / language / "clusters.json")
+        assert exports[language]["last_changed"] == json.loads(first[path])["last_changed"]
+        assert (workdir / "output" / language / "clusters.json").read_bytes() == first[path]
 
 
 @pytest.mark.slow
@@ -181,18 +188,24 @@ def test_text_from_the_page_stays_the_text_it_showed(workdir, site):
 
 
 def test_shipped_output_is_what_make_run_writes(tmp_path):
-    """The committed output/ equals a fresh snapshot run (determinism across machines)."""
+    """A run into an empty output directory, at the committed stamp's time, writes every
+    committed file byte for byte (determinism across machines; nothing comes from a copy)."""
     shutil.copytree(ROOT / "locales", tmp_path / "locales", ignore=shutil.ignore_patterns("*.mo"))
-    shutil.copytree(ROOT / "output", tmp_path / "output",
-                    ignore=shutil.ignore_patterns("report.json", ".lock"))
+    committed = json.loads((ROOT / "output" / "en" / "clusters.json").read_text())
+    moment = datetime.strptime(committed["last_changed"], "%Y-%m-%dT%H:%M:%SZ")
     result = run_cli("run", "--snapshot", "--output", str(tmp_path / "output"),
-                     "--locales", str(tmp_path / "locales"))
+                     "--locales", str(tmp_path / "locales"),
+                     env={"SOURCE_DATE_EPOCH": str(int(moment.replace(tzinfo=UTC).timestamp()))})
     assert result.returncode == 0, result.stderr
-    for name in ("records.jsonl", "index.json", "en/clusters.json", "nl/clusters.json",
-                 "fr/clusters.json", "clusters.schema.json"):
+    names = ("records.jsonl", "index.json", "en/clusters.json", "nl/clusters.json",
+             "fr/clusters.json", "clusters.schema.json")
+    for name in names:
         assert (tmp_path / "output" / name).read_bytes() == (ROOT / "output" / name).read_bytes()
-    assert (tmp_path / "locales" / "nl" / "LC_MESSAGES" / "clusters.po").read_bytes() == \
-        (ROOT / "locales" / "nl" / "LC_MESSAGES" / "clusters.po").read_bytes()
+    written = json.loads((tmp_path / "output" / "report.json").read_text())["exports"]["changed"]
+    assert sorted(written) == sorted(str(tmp_path / "output" / name) for name in names[1:])
+    for language in ("en", "nl", "fr"):
+        path = Path("locales", language, "LC_MESSAGES", "clusters.po")
+        assert (tmp_path / path).read_bytes() == (ROOT / path).read_bytes()
 
 
 @pytest.mark.slow
@@ -203,3 +216,20 @@ def test_first_export_names_languages_from_cldr(workdir, monkeypatch):
     assert [exports[lang]["language"] for lang in ("en", "nl", "fr")] == \
         ["English", "Nederlands", "français"]
     assert exports["fr"]["last_changed_display"].endswith(" TU")  # CLDR: temps universel
+
+
+def test_stamp_moves_last_changed_only_when_the_content_changes(monkeypatch):
+    from pipeline.catalogs import current_mo
+    from pipeline.export import build_export, stamp
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21 14:13 UTC
+    previous = json.loads((ROOT / "output" / "fr" / "clusters.json").read_text())
+    records = read_records(ROOT / "output" / "records.jsonl")
+    mo = current_mo(ROOT / "locales", "fr", force=True)[0]
+    assert stamp(build_export(records, "fr", mo), "fr", previous) == previous
+    records[5]["tagline"] = "powering smarter energy"  # flux50: French falls back to English
+    moved = stamp(build_export(records, "fr", mo), "fr", previous)
+    assert moved["clusters"][4]["fallback"] == ["tagline"]
+    assert (moved["language"], moved["last_changed"], moved["last_changed_display"]) == \
+        ("français", "2026-09-21T14:13:00Z", "21 septembre 2026, 14:13:00 TU")
+    assert stamp(build_export(records, "fr", mo), "fr", None) == moved  # a first export too
