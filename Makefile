@@ -38,5 +38,15 @@ lint: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py
 
+# Mutation testing (mutmut, configured in pyproject.toml): not part of `make test`; slow.
+# MUTANTS narrows a run, e.g. make mutate MUTANTS='pipeline.files.*'. Results: tests/MUTATION.md.
+$(BIN)/.mutmut: $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test,bench,mutate]'
+	touch $@
+
+mutate: $(BIN)/.mutmut
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python tests/mutation_score.py
+
 clean:
 	rm -rf $(VENV) $(WEBLATE_VENV) httpcache .pytest_cache locales/*/LC_MESSAGES/*.mo

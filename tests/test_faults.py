@@ -1,12 +1,29 @@
 """The scheduled-run fault suite: every fault a cron run can meet, end to end.
 
 Each case runs `speerpunt run --url <page on 127.0.0.1> --output DIR --locales DIR`
-(or the command named) as its own process, the way cron does, and checks the
-contract of a scheduled run: the exit code; exactly one line on stderr, starting
-`speerpunt: ` and naming the cause; records, catalogs and exports byte-for-byte
-as they were (everything under locales/ and output/ except report.json, .lock and
-the HTTP cache output/.cache/); and output/report.json saying `"result": "failed"`
-with the same reason, wherever the run got as far as holding the lock.
+(or the command named) as its own process, the way cron does. What the 33 cases
+assert, exactly ("published" below: everything under locales/ and output/ except
+report.json, .lock, the HTTP cache output/.cache/ and temporary *.tmp copies):
+
+* 23 refused runs assert the whole failure contract (`assert_failed`): exit code 1;
+  stderr exactly one line, starting `speerpunt: ` and naming the cause; published
+  bytes as they were; no temporary copy left; output/report.json with `"result":
+  "failed"` and `reason` equal to the stderr line. These are the 17 page and network
+  faults, the 3 broken catalogs (also the file:line the line starts with), the
+  read-only output/nl, the full disk and the symlink leading out of output/.
+* read-only output/ (1): the same, except report.json, which cannot be written: it
+  asserts there is none.
+* bad usage (3): exit code 2, one `speerpunt: ` line naming the mistake, published
+  bytes as they were, no report.json, and not one request sent.
+* a second run while one holds the lock (1): exit 1, one line naming the lock file,
+  the holder's pid and start time, published bytes as they were; report.json is the
+  first run's (exit 0, nothing on stderr, `published`).
+* SIGKILL mid-publication (1): exit -9 (no line: the process is dead), published
+  bytes as they were and the temporary copies of the staged files left; the next run
+  exits 0, removes them, names the stale lock in report.json and publishes every file.
+* runs that must succeed (4: restyled page, markup in a translation, stale lock,
+  revalidated page): exit 0, nothing on stderr, and what each names (same records,
+  inert exports, lock taken over, `unchanged` with a conditional request).
 
 Faults of the network and of the page come from the local server (tests/server.py).
 Faults of the disk are simulations, because the tests and CI run as root, for whom
