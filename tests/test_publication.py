@@ -127,3 +127,78 @@ def test_check_tree_names_a_symlink_or_fifo_and_skips_what_it_is_told(tmp_path):
     with pytest.raises(RunFailed, match="pipe: a FIFO where a file should be$"):
         check_tree([tmp_path / "out"])
     assert json.dumps(open_regular(tmp_path / "absent")) == "null"
+
+
+def test_the_journal_is_kept_in_the_first_root_and_a_failed_rename_names_its_file(
+        tmp_path, monkeypatch):
+    """The next command looks for a journal in the roots it locks, so it must be there."""
+    (tmp_path / "locales").mkdir()
+    directories = []
+    real_write, real_replace = journal.write, os.replace
+
+    def spy(directory, state, entries):
+        directories.append(directory)
+        return real_write(directory, state, entries)
+
+    def failing(source, target, **options):
+        if str(target).endswith("clusters.po"):
+            raise OSError(5, "Input/output error")
+        return real_replace(source, target, **options)
+
+    monkeypatch.setattr(journal, "write", spy)
+    monkeypatch.setattr(os, "replace", failing)
+    target = tmp_path / "out" / "nl" / "clusters.po"
+    with Publication(tmp_path / "out", tmp_path / "locales") as staged:
+        staged.stage(target, b"x")
+        with pytest.raises(RunFailed) as failure:
+            staged.commit()
+    assert str(failure.value) == (f"cannot publish {target}: Input/output error; "
+                                  "every file was put back as it was")
+    assert directories == [tmp_path / "out", tmp_path / "out"]
+
+
+def test_a_commit_that_cannot_be_prepared_says_where_and_that_nothing_changed(
+        tmp_path, monkeypatch):
+    (tmp_path / "a.json").write_bytes(b"old")
+
+    def no_space(*args, **options):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_space)
+    with Publication(tmp_path) as staged:
+        staged.stage(tmp_path / "a.json", b"new")
+        with pytest.raises(RunFailed) as failure:
+            staged.commit()
+    assert str(failure.value) == (f"cannot prepare the commit in {tmp_path}: "
+                                  "No space left on device; nothing was changed")
+    assert (tmp_path / "a.json").read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
+
+
+def test_staging_outside_every_root_names_them_all(tmp_path):
+    with pytest.raises(RunFailed) as failure, \
+            Publication(tmp_path / "out", tmp_path / "locales") as staged:
+        staged.stage(tmp_path / "elsewhere.json", b"{}")
+    assert str(failure.value) == (f"refusing to write {tmp_path / 'elsewhere.json'}: it leads "
+                                  f"outside {tmp_path / 'out'} and {tmp_path / 'locales'}")
+
+
+def test_pending_is_the_staged_copy_until_commit(tmp_path):
+    path = tmp_path / "nl.po"
+    with Publication(tmp_path) as staged:
+        assert staged.pending(path) == path
+        staged.stage(path, b"x")
+        assert staged.pending(path).name.startswith(".nl.po.")
+        assert staged.pending(path).read_bytes() == b"x"
+
+
+def test_stale_temporaries_are_removed_and_nothing_else(tmp_path):
+    from pipeline.files import remove_stale_temporaries
+
+    (tmp_path / "nl").mkdir()
+    for name in ("nl/.clusters.json.x1.tmp", ".index.json.x2.tmp", "nl/clusters.json",
+                 "keep.tmp"):
+        (tmp_path / name).write_bytes(b"")
+    remove_stale_temporaries(tmp_path, tmp_path / "absent")
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")
+                  if p.is_file()) == ["keep.tmp", "nl/clusters.json"]
