@@ -117,3 +117,70 @@ def test_an_unreadable_catalog_is_one_line_naming_it(tmp_path):
         read_catalog(tmp_path / "dir.po")
     assert str(failure.value) == f"{tmp_path / 'dir.po'}: cannot read: Is a directory"
     assert read_catalog(tmp_path / "absent.po") is None
+
+
+TEMPLATE_HEADER = po.Entry("", msgstr=(
+    "Project-Id-Version: speerpunt\nReport-Msgid-Bugs-To: https://example.org/issues\n"
+    "POT-Creation-Date: 2026-11-28 04:14+0000\nMIME-Version: 1.0\n"
+    "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"))
+
+
+def test_a_new_catalog_gets_every_header_field_in_gnu_order():
+    from pipeline.catalogs import catalog_header
+
+    header = catalog_header("fr", po.Catalog(TEMPLATE_HEADER, []), None)
+    assert header.comments == ["French translation of the “7 spearhead clusters” page."]
+    assert header.msgstr == (
+        "Project-Id-Version: speerpunt\nReport-Msgid-Bugs-To: https://example.org/issues\n"
+        "POT-Creation-Date: 2026-11-28 04:14+0000\nPO-Revision-Date: 2026-11-28 04:14+0000\n"
+        "Last-Translator: \nLanguage-Team: French\nLanguage: fr\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n"
+        "Plural-Forms: nplurals=3; plural=(n == 0 || n == 1) ? 0 : "
+        "n != 0 && n % 1000000 == 0 ? 1 : 2;\n")  # CLDR's French: "1 million de"
+
+
+def test_a_translators_header_keeps_their_fields_and_order_and_takes_the_templates():
+    from pipeline.catalogs import catalog_header
+
+    existing = po.Catalog(po.Entry("", comments=["Ons team."], msgstr=(
+        "Project-Id-Version: old\nLast-Translator: Anna <anna@example.org>\n"
+        "Language-Team: Vlaams <nl@example.org>\nLanguage: xx\n"
+        "Plural-Forms: nplurals=2; plural=n != 1;\nX-Generator: Weblate 5.14.3\n"
+        "Report-Msgid-Bugs-To: old\nPOT-Creation-Date: 2020-01-01 00:00+0000\n"
+        "PO-Revision-Date: 2026-11-27 10:00+0000\nMIME-Version: 0.9\n"
+        "Content-Type: text/plain; charset=ISO-8859-1\nContent-Transfer-Encoding: 7bit\n")), [])
+    header = catalog_header("nl", po.Catalog(TEMPLATE_HEADER, []), existing)
+    assert header.comments == ["Ons team."]
+    assert header.msgstr == (
+        "Project-Id-Version: speerpunt\nLast-Translator: Anna <anna@example.org>\n"
+        "Language-Team: Vlaams <nl@example.org>\nLanguage: nl\n"
+        "Plural-Forms: nplurals=2; plural=n != 1;\nX-Generator: Weblate 5.14.3\n"
+        "Report-Msgid-Bugs-To: https://example.org/issues\n"
+        "POT-Creation-Date: 2026-11-28 04:14+0000\nPO-Revision-Date: 2026-11-27 10:00+0000\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+        "Content-Transfer-Encoding: 8bit\n")
+
+
+def test_update_reports_each_languages_figures(tmp_path):
+    from pipeline.catalogs import plan_update
+    from pipeline.files import Publication
+    from pipeline.records import read_records
+
+    records = read_records(ROOT / "output" / "records.jsonl")
+    locales = tmp_path / "locales"
+    shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.rmtree(locales / "fr")
+    words = sum(len(text.split()) for r in records for key, text in r.items()
+                if key in ("title", "intro", "name", "tagline", "description", "summary"))
+    with Publication(locales) as staged:
+        update = plan_update(records, locales, staged.stage, compile=True)
+        staged.commit()
+    assert [(s.language, s.translated, s.fuzzy, s.untranslated, s.obsolete, s.words)
+            for s in update.stats.values()] == [
+        ("en", 0, 0, 27, 0, words), ("nl", 27, 0, 0, 0, words), ("fr", 0, 0, 27, 0, words)]
+    assert po.read(po_path(locales, "fr")).header.msgstr.startswith(
+        "Project-Id-Version: speerpunt\n")
+    for language in ("en", "nl", "fr"):
+        assert update.compiled[language] == mo_path(locales, language).read_bytes()
+        digest = hashlib.sha256(po_path(locales, language).read_bytes()).hexdigest()
+        assert fresh_mo(locales, language, digest) == update.compiled[language]
