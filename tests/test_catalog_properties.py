@@ -38,8 +38,10 @@ _CHAR = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn")
 _TEXT = st.lists(st.one_of(_CHAR, _SPECIAL), min_size=1, max_size=40).map("".join) \
     .filter(lambda text: not text.startswith("\n") and not text.endswith("\n"))
 _LONG = st.builds(lambda word, times: " ".join([word] * times), _TEXT, st.integers(20, 60))
+# A comment ending in a backslash is left out: GNU msgcat 0.21 joins it with the next line
+# (`#. \` then `msgctxt "0"` comes out as `#. msgctxt "0"`), found by this very test.
 _COMMENT = st.lists(st.one_of(_CHAR, st.sampled_from([" ", ",", ":", "|", "~", "."])),
-                    max_size=30).map("".join)
+                    max_size=30).map("".join).filter(lambda text: not text.endswith("\\"))
 HEADER = po.Entry(msgid="", comments=["Generated catalog."], msgstr=(
     "Project-Id-Version: speerpunt\nReport-Msgid-Bugs-To: \n"
     "POT-Creation-Date: 2026-11-28 04:14+0000\nPO-Revision-Date: 2026-11-28 04:14+0000\n"
