@@ -243,7 +243,7 @@ def open_regular(path: Path):
 def _kind(mode: int) -> str:
     for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-                       (stat.S_ISDIR, "a directory"), (stat.S_ISLNK, "a symbolic link")):
+                       (stat.S_ISDIR, "a directory")):
         if test(mode):
             return name
     return "not a regular file"

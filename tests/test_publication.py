@@ -2,12 +2,14 @@
 
 import json
 import os
+import socket
+import stat
 
 import pytest
 
 from pipeline import journal
 from pipeline.errors import RunFailed
-from pipeline.files import Publication, check_tree, open_regular, write_atomic
+from pipeline.files import Publication, _kind, check_tree, open_regular, write_atomic
 
 
 def test_index_json_is_renamed_last_whatever_order_it_was_staged_in(tmp_path, monkeypatch):
@@ -112,6 +114,25 @@ def test_what_is_not_a_regular_file_is_refused_by_its_kind(tmp_path, make, kind)
     with pytest.raises(RunFailed, match=f"^refusing to use {tmp_path / 'clusters.po'}: "
                                         f"{kind} where a file should be$"):
         open_regular(tmp_path / "clusters.po")
+
+
+@pytest.mark.parametrize(("mode", "kind"), [
+    (os.lstat("/dev/null").st_mode, "a character device"),
+    (stat.S_IFBLK | 0o660, "a block device"),  # the mode lstat gives a disk; none to make here
+])
+def test_a_device_is_named_as_the_operator_would_name_it(tmp_path, mode, kind):
+    assert _kind(mode) == kind
+
+
+def test_a_socket_where_a_catalog_should_be_is_named_a_socket(tmp_path):
+    """open() of a socket fails with ENXIO, so the tree check must name it first."""
+    locales = tmp_path / "locales" / "nl" / "LC_MESSAGES"
+    locales.mkdir(parents=True)
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(locales / "clusters.po"))
+        with pytest.raises(RunFailed, match=f"^refusing to use {locales / 'clusters.po'}: "
+                                            "a socket where a file should be$"):
+            check_tree([tmp_path / "locales"])
 
 
 def test_check_tree_names_a_symlink_or_fifo_and_skips_what_it_is_told(tmp_path):
