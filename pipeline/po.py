@@ -37,7 +37,7 @@ for _names, _codec in (
             "CP1250", "CP1251", "CP1252", "CP1253", "CP1254", "CP1255", "CP1256", "CP1257",
             "GB2312", "EUC-JP", "EUC-KR", "BIG5", "BIG5-HKSCS", "GBK", "GB18030",
             "SHIFT_JIS", "JOHAB", "TIS-620", "UTF-8")),
-        (("EUC-TW", "VISCII", "GEORGIAN-PS"), None)):
+        *(((name,), None) for name in ("EUC-TW", "VISCII", "GEORGIAN-PS"))):
     for _name in _names:
         _CHARSETS[_name.upper()] = (_names[0], _codec)
 
@@ -164,8 +164,9 @@ def read(path: Path) -> Catalog:
 
 
 def _read(stream, path) -> Catalog:
-    """Decode with the header's charset (found by a cheap look at the file's start, and
-    confirmed by the parse: a header further down means a second pass)."""
+    """Decode with the header's charset, found by a cheap look at the file's start and
+    confirmed by the parse; when the look missed it, a second pass reads the file with the
+    charset the parse found (a name GNU knows is ASCII, so that pass finds the same one)."""
     start = stream.read(1 << 16)
     declared = _CHARSET.search(start)
     charset = declared.group(1).decode("ascii", "replace") if declared else None
@@ -173,13 +174,12 @@ def _read(stream, path) -> Catalog:
         charset = None  # a placeholder, or written with escapes: the parse will tell
     line = start[:declared.start()].count(b"\n") + 1 if declared else 1
     with _no_cycle_collection():
-        for _ in range(2):
+        stream.seek(0)
+        catalog, found, line = _parse(stream, path, charset, line)
+        if found != charset:
             stream.seek(0)
-            catalog, found, line = _parse(stream, path, charset, line)
-            if found == charset:
-                return catalog
-            charset = found
-    raise POError(path, 1, "the header's charset could not be determined")
+            catalog = _parse(stream, path, found, line)[0]
+    return catalog
 
 
 @contextmanager
@@ -285,7 +285,7 @@ def _references(text: str, references: list[str]) -> None:
     while match := _WORD.search(text, at):
         name, at, line = match.group(0), match.end(), None
         after = _COLON_NUMBER.match(text, at)
-        if after is None and name.endswith(":") and len(name) > 1:
+        if after is None and name.endswith(":"):
             after = _NUMBER_AFTER.match(text, at)
             name = name[:-1] if after else name
         if after is not None:
@@ -309,6 +309,8 @@ class _Parser:
         self.obsolete = False  # of the message being read
         self.field = ""  # the field the next strings extend
         self.plural_index = -1
+        self.msgid_line = 0  # where GNU says a message is when it is incomplete or repeated
+        self.seen: dict[tuple, int] = {}  # key -> where the message that has it starts
         self.ascii_only = True  # so far; a file with no declared charset must stay ASCII
 
     def fail(self, line: int, column: int, message: str = "syntax error"):
@@ -341,8 +343,9 @@ class _Parser:
                 pieces.append(bytes((int(octal, 8) & 0xFF,)))
             elif hexadecimal is not None:
                 pieces.append(bytes((int(hexadecimal[-2:], 16),)))
-            else:
-                self.fail(line, column + 1 + match.start() + 1, "invalid control sequence")
+            else:  # GNU names the character after `\\`, or after `\\x` when no digit follows
+                self.fail(line, column + 1 + match.start() + 1 + (match.group(4) == "x"),
+                          "invalid control sequence")
             at = match.end()
         pieces.append(body[at:].encode(self.encoding))
         data = b"".join(pieces).split(b"\0")[0]
@@ -371,9 +374,9 @@ class _Parser:
 
     def incomplete(self, line: int, column: int):
         if self.state == "id_s":
-            self.fail(self.entry.line, 1, "missing 'msgstr' section")
+            self.fail(self.msgid_line, 1, "missing 'msgstr' section")
         if self.state == "pl_s":
-            self.fail(self.entry.line, 1, "missing 'msgstr[]' section")
+            self.fail(self.msgid_line, 1, "missing 'msgstr[]' section")
         self.fail(line, column)
 
     def keyword(self, word: str, obsolete: bool, previous: bool, line: int, column: int):
@@ -384,7 +387,7 @@ class _Parser:
             self.fail(line, column, "domain directives are not supported")
         if previous:
             if word == "msgstr":
-                self.fail(line, column)
+                self.fail(line, column, 'keyword "msgstr" unknown')
             if word == "msgid_plural":
                 if state != "pid_s":
                     self.fail(line, column)
@@ -407,12 +410,14 @@ class _Parser:
                 self.start(obsolete, line, column)
             if state != "ctxt_s":
                 self.entry.line = line
+            if word == "msgid":
+                self.msgid_line = line
             self.state = "ctxt" if word == "msgctxt" else "id"
             self.field = word
             setattr(self.entry, word, "")
         elif word == "msgid_plural":
             if state != "id_s":
-                self.fail(line, column)
+                self.incomplete(line, column)
             self.check_obsolete(obsolete, line, column)
             self.entry.msgid_plural, self.field, self.state = "", "msgid_plural", "pl"
         else:  # msgstr: plain or with an index, the next token tells
@@ -440,7 +445,7 @@ class _Parser:
             self.fail(line, column)
         self.check_obsolete(obsolete, line, column)
         if kind == "open" and state == "msgstr":
-            self.fail(self.entry.line, 1, "missing 'msgid_plural' section")
+            self.fail(self.msgid_line, 1, "missing 'msgid_plural' section")
         if kind == "open" and state == "pmsgstr":
             self.state = "index"
         elif kind == "number" and state == "index":
@@ -474,6 +479,10 @@ class _Parser:
 
     def finish(self) -> None:
         entry = self.entry
+        if entry.key in self.seen:
+            self.fail(self.msgid_line, 1, "duplicate message definition "
+                      f"(first defined at line {self.seen[entry.key]})")
+        self.seen[entry.key] = entry.line
         entry.obsolete = self.obsolete
         entry.flags = _flag_list(self.flags) if self.flags else []
         self.entries.append(entry)
@@ -488,13 +497,15 @@ class _Parser:
 
 
 def _tokens(parser: _Parser, line: str, number: int) -> None:
-    """Every token of one line, as GNU's lexer splits it, fed to the parser."""
+    """Every token of one line, as GNU's lexer splits it, fed to the parser. A token the
+    grammar refuses is reported, as GNU does, at the column just after it."""
     obsolete = previous = False
     position, end = 0, len(line)
     while position < end:
         match = _TOKEN.match(line, position)
         kind, column = match.lastgroup, position + 1
-        position = match.end()
+        position = after = match.end()
+        after += 1
         if kind == "space":
             continue
         if kind == "hash":
@@ -511,15 +522,15 @@ def _tokens(parser: _Parser, line: str, number: int) -> None:
             return
         if kind == "string":
             parser.text(parser.string(match.group("string"), number, column), obsolete,
-                        previous, number, column)
+                        previous, number, after)
         elif kind == "word":
-            parser.keyword(match.group("word"), obsolete, previous, number, column)
+            parser.keyword(match.group("word"), obsolete, previous, number, after)
         elif kind in ("open", "number", "close"):
-            parser.bracket(kind, match.group(kind) or "", obsolete, number, column)
+            parser.bracket(kind, match.group(kind), obsolete, number, after)
         elif match.group("junk") == '"':
             parser.fail(number, column, "end-of-line within string")
         else:
-            parser.fail(number, column)
+            parser.fail(number, after)
 
 
 def _parse(stream, path, charset: str | None, line: int):
@@ -543,8 +554,9 @@ def _parse(stream, path, charset: str | None, line: int):
                 else:
                     match = _CONTINUATION.fullmatch(line)
                     body = match.group(1) if match else None
-                if body is not None:
-                    parser.text(parser.string(body, number, 1), False, False, number, 1)
+                if body is not None:  # refused, it is reported after its closing quote
+                    parser.text(parser.string(body, number, 1), False, False, number,
+                                line.rindex('"') + 2)
                     continue
             elif first == "m":
                 space = line.find(" ")
@@ -565,11 +577,13 @@ def _parse(stream, path, charset: str | None, line: int):
                             parser.finish()  # what the general path does, without its checks
                         if keyword != "msgstr" and transition[1] != "ctxt_s":
                             parser.entry.line = number
+                        if keyword == "msgid":
+                            parser.msgid_line = number
                         setattr(parser.entry, keyword, value)
                         parser.state, parser.field = _PLAIN[transition], keyword
                         continue
-                    parser.keyword(keyword, False, False, number, 1)
-                    parser.text(value, False, False, number, column)
+                    parser.keyword(keyword, False, False, number, len(keyword) + 1)
+                    parser.text(value, False, False, number, line.rindex('"') + 2)
                     continue
             elif first == "#" and line[1:2] not in ("~", "|"):
                 parser.comment(line[1:], number, 1)
@@ -583,13 +597,8 @@ def _parse(stream, path, charset: str | None, line: int):
 
 def _catalog(entries: list[Entry], path, canonical: str, ascii_only: bool):
     header = header_at = None
-    seen: dict[tuple, int] = {}
     body = []
     for entry in entries:
-        if entry.key in seen:
-            raise POError(path, entry.line, "duplicate message definition "
-                          f"(first defined at line {seen[entry.key]})")
-        seen[entry.key] = entry.line
         if entry.msgid == "" and entry.msgctxt is None and not entry.obsolete \
                 and header is None:
             header, header_at = entry, len(body)
@@ -606,7 +615,7 @@ def _catalog(entries: list[Entry], path, canonical: str, ascii_only: bool):
                       "no header declares the charset of its non-ASCII bytes")
     if declared and declared.group(1) != "UTF-8":  # written back as UTF-8, and it says so
         header.msgstr = header.msgstr.replace(declared.group(0), "charset=UTF-8", 1)
-    catalog = Catalog(header, body, canonical if found else "ASCII", header_at)
+    catalog = Catalog(header, body, canonical, header_at)
     return catalog, found, header.line or 1
 
 
@@ -672,8 +681,7 @@ def chunks(catalog: Catalog):
         return
     if catalog.header_at is not None:
         at = catalog.header_at
-        entries = [*entries[:at], catalog.header, *entries[at:]] if at else [catalog.header,
-                                                                             *entries]
+        entries = [*entries[:at], catalog.header, *entries[at:]]
     first = True
     for obsolete in (False, True):  # msgcat writes the obsolete entries last
         for entry in entries:

@@ -53,6 +53,10 @@ BROKEN = {
                                             'msgid ""\nmsgstr "Language: nl\\n"\n\n'),
     "unknown-charset": _po('msgid "a"\nmsgstr "x"\n', _charset("KLINGON-8")),
     "template-charset-in-po": _po('msgid "a"\nmsgstr "x"\n', _charset("CHARSET")),
+    "unknown-charset-after-comments": _po('msgid "a"\nmsgstr "x"\n',
+                                          "# Dutch\n#, fuzzy\n" + _charset("KLINGON-8")),
+    "non-ascii-header-after-comment-without-charset": _po(
+        'msgid "a"\nmsgstr "café"\n', '# Dutch\nmsgid ""\nmsgstr "Language: nl\\n"\n\n'),
     "empty-charset": _po('msgid "a"\nmsgstr "x"\n', _charset(" UTF-8")),
     "unterminated-string": _po('msgid "a"\nmsgstr "x\n'),
     "unterminated-at-end-of-file": _po('msgid "a"\nmsgstr "x'),
@@ -72,6 +76,21 @@ BROKEN = {
     "msgstr-bracket-without-number": _po('msgid "a"\nmsgid_plural "as"\nmsgstr[] "x"\n'),
     "non-ascii-escape-without-header": b'msgid "a"\nmsgstr "\\xff"\n',
     "utf8-bom-twice": b"\xef\xbb\xbf" + _po('msgid "a"\nmsgstr "x"\n', "\ufeff" + HEADER),
+    # cases the mutation run found untested (tests/MUTATION.md)
+    "bad-escape-after-hex": _po('msgid "a"\nmsgstr "\\x41\\q"\n'),
+    "bad-escape-on-continuation-line": _po('msgid "a"\nmsgstr ""\n"x\\q"\n'),
+    "escaped-closing-quote-on-continuation-line": _po('msgid "a"\nmsgstr ""\n"x\\"\n'),
+    "lone-quote-line": _po('msgid "a"\nmsgstr ""\n"\n'),
+    "plural-msgstr-string-on-next-line": _po('msgid "a"\nmsgid_plural "as"\nmsgstr\n"x"\n'),
+    "comment-after-msgctxt": _po('msgctxt "c"\n# note\nmsgid "a"\nmsgstr "x"\n'),
+    "plural-msgstr-without-open-bracket": _po('msgid "a"\nmsgid_plural "as"\nmsgstr 0] "x"\n'),
+    "keyword-then-lone-quote": _po('msgid "a"\nmsgstr "\n'),
+    "escaped-closing-quote-after-keyword": _po('msgid "a"\nmsgstr "x\\"\n'),
+    "invalid-utf8-on-last-line-without-newline": _po('msgid "a"\nmsgstr ""\n"\xff"').replace(
+        b"\xc3\xbf", b"\xff"),
+    "msgctxt-at-end-of-file": _po('msgid "a"\nmsgstr "x"\n\nmsgctxt "c"\n'),
+    "escaped-unknown-charset-after-comments": _po(
+        'msgid "a"\nmsgstr "x"\n', "# Dutch\n# team\n" + _charset("KLINGON\\0558")),
 }
 
 VALID = {
@@ -132,6 +151,25 @@ VALID = {
     "empty-file": b"",
     "only-a-bom": b"\xef\xbb\xbf",
     "header-charset-written-with-an-escape": _po('msgid "a"\nmsgstr "é"\n', _charset("\\x55TF-8")),
+    # cases the mutation run found untested (tests/MUTATION.md)
+    "two-strings-on-a-continuation-line": _po('msgid "a"\nmsgstr ""\n"x" "y"\n'),
+    "flag-overridden-later-on-the-line": _po(
+        '#, c-format, impossible-c-format, no-wrap, wrap, python-format, xyz-python-format\n'
+        'msgid "a"\nmsgstr "x"\n'),
+    "formats-in-gnu-order": _po('#, java-format, python-format, c-format\nmsgid "a"\n'
+                                'msgstr "x"\n'),
+    "range-at-end-and-single-value": _po('#, c-format, range:\nmsgid "a"\nmsgstr "x"\n\n'
+                                         '#, range: 3..3\nmsgid "b"\nmsgstr "y"\n'),
+    "comments-without-space": _po('#:a.c:1 b.c:2\n#,fuzzy,c-format\nmsgid "a"\nmsgstr "x"\n'),
+    "references-with-lone-colons": _po('#: a.c: :5 a: 7 : 5 :6 b.c: : x\nmsgid "a"\nmsgstr "x"\n'),
+    "raw-nul-in-strings": _po('msgid "a"\nmsgstr "x\0y\0z"\n'),
+    "ascii-hex-escape-without-header": b'msgid "a"\nmsgstr "\\x41"\n',
+    "previous-without-space": _po('#|msgid "o"\nmsgid "a"\nmsgstr "x"\n\n'
+                                  '#~|msgid "p"\n#~ msgid "b"\n#~ msgstr "y"\n'),
+    "latin1-header-naming-its-charset-twice": _charset("ISO-8859-1").replace(
+        '\\n"', '\\nX-Note: was charset=ISO-8859-1\\n"').encode()
+    + 'msgid "a"\nmsgstr "café"\n'.encode("latin-1"),
+    "fuzzy-untranslated-with-format": _po('#, fuzzy, python-format\nmsgid "a %s"\nmsgstr ""\n'),
     "obsolete-entries-written-last": _po('#~ msgid "o"\n#~ msgstr "p"\n\nmsgid "a"\nmsgstr "x"\n'
                                          '\n#~ msgid ""\n#~ msgstr "q"\n\nmsgid "b"\nmsgstr "y"\n'),
     "multiline-strings": _po('msgid ""\n"one\\n"\n"two"\nmsgstr "een\\ntwee\\n"\n'),

@@ -180,8 +180,8 @@ def test_problems_come_in_file_order(tmp_path):
 
 @pytest.mark.parametrize("body, line, word", [
     ('msgctxt "a"\nmsgid "One"\nmsgstr "Een\n', 17, "end-of-line within string"),
-    ('msgctxt "a"\nmsgid "One"\nmsgstr "Een"\n\nmsgctxt "a"\nmsgid "One"\nmsgstr "Een"\n', 19,
-     "duplicate"),
+    ('msgctxt "a"\nmsgid "One"\nmsgstr "Een"\n\nmsgctxt "a"\nmsgid "One"\nmsgstr "Een"\n', 20,
+     "duplicate"),  # the repeated msgid's line, as GNU names it
     ('msgctxt "a"\nmsgid "One"\nmsgstr "\xe9\xe9n"\n', 17, "invalid multibyte sequence"),
 ])
 def test_corrupt_catalog_gives_one_line(tmp_path, body, line, word):

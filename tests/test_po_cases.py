@@ -4,6 +4,8 @@
 exact outcome, so a change of meaning shows here as a readable failure.)
 """
 
+import io
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,21 +15,40 @@ from pipeline.catalogs import po_path
 from tests.broken_po import BROKEN, HEADER, VALID
 from tests.conftest import run_cli, tree_bytes
 
-# name in tests/broken_po.py -> (line, column, GNU's words)
+# name in tests/broken_po.py -> (line, column, GNU's words). The line is GNU's and so is
+# a column where GNU names one (tests/test_po_gnu.py holds the parser to that); GNU's
+# columns fall just after the token it refused, and ours do too where GNU names none.
 REFUSED = {
-    "two-msgstr": (6, 1, "syntax error"),
+    "two-msgstr": (6, 7, "syntax error"),
     "msgstr-index-without-plural": (4, 1, "missing 'msgid_plural' section"),
-    "plural-with-plain-msgstr": (6, 8, "syntax error"),
-    "unescaped-quotes": (5, 15, 'keyword "hier" unknown'),
+    "plural-with-plain-msgstr": (6, 11, "syntax error"),
+    "unescaped-quotes": (5, 19, 'keyword "hier" unknown'),
     "unknown-escape-q": (5, 11, "invalid control sequence"),
     "windows-path": (5, 12, "invalid control sequence"),
+    "hex-escape-without-digits": (5, 12, "invalid control sequence"),
     "msgid-without-msgstr": (4, 1, "missing 'msgstr' section"),
-    "plural-index-1-before-0": (6, 8, "first plural form has nonzero index"),
-    "obsolete-msgid-live-msgstr": (5, 1, "inconsistent use of #~"),
+    "plural-index-1-before-0": (6, 9, "first plural form has nonzero index"),
+    "obsolete-msgid-live-msgstr": (5, 7, "inconsistent use of #~"),
     "two-obsolete-one-key": (7, 1, "duplicate message definition (first defined at line 4)"),
+    "duplicate-with-context": (9, 1, "duplicate message definition (first defined at line 4)"),
+    "previous-msgstr": (4, 10, 'keyword "msgstr" unknown'),
     "hex-escape-overflow": (5, 8, "invalid multibyte sequence"),
     "invalid-utf8-bytes": (5, 9, "invalid multibyte sequence"),
+    "unterminated-string": (5, 8, "end-of-line within string"),
+    "unterminated-at-end-of-file": (5, 8, "end-of-line within string"),
+    "comment-after-msgctxt": (5, 1, "syntax error"),  # GNU: 6:1, the token after it
+    # GNU names no line for these: the header's msgid line is ours
     "unknown-charset": (1, 1, 'charset "KLINGON-8" is not a portable encoding name'),
+    "unknown-charset-after-comments": (3, 1,
+                                       'charset "KLINGON-8" is not a portable encoding name'),
+    "empty-charset": (1, 1, 'charset "" is not a portable encoding name'),
+    "escaped-unknown-charset-after-comments": (3, 1, 'charset "KLINGON-8" is not a portable '
+                                               "encoding name"),
+    "non-ascii-header-without-charset": (1, 1, "no header declares the charset of its "
+                                         "non-ASCII bytes"),
+    "non-ascii-header-after-comment-without-charset": (
+        2, 1, "no header declares the charset of its non-ASCII bytes"),
+    "non-ascii-without-header": (1, 1, "no header declares the charset of its non-ASCII bytes"),
 }
 
 
@@ -146,3 +167,84 @@ def test_no_input_raises_anything_but_the_catalog_error(data):
     assert b"\0" not in written
     assert po.dump(po.parse(written, "again.po")) == written  # what we write, we read back
 
+
+
+def test_fuzzy_is_set_first_and_cleared_without_touching_other_flags():
+    entry = po.Entry(msgid="a %s", msgstr="b %s", flags=["python-format"])
+    entry.set_fuzzy(False)
+    assert entry.flags == ["python-format"]  # clearing a flag that is not there adds none
+    entry.set_fuzzy(True)
+    entry.set_fuzzy(True)
+    assert entry.flags == ["fuzzy", "python-format"]  # msgcat's order, and only once
+    entry.set_fuzzy(False)
+    assert entry.flags == ["python-format"]
+
+
+def test_a_refusal_of_bytes_without_a_path_names_them_catalog():
+    with pytest.raises(po.POError) as caught:
+        po.parse(b'msgid "a"\n')
+    assert str(caught.value) == "<catalog>:1:1: missing 'msgstr' section"
+
+
+@pytest.mark.parametrize("charset, words", [
+    ("VISCII", "charset VISCII cannot be converted to UTF-8 here"),  # GNU knows it; Python not
+    ("EUC-TW", "charset EUC-TW cannot be converted to UTF-8 here"),
+    ("UTF-8\xe9", 'charset "UTF-8\xe9" is not a portable encoding name'),  # not ASCII
+])
+def test_a_charset_python_cannot_decode_is_refused_at_the_header(charset, words):
+    data = b"# Dutch\n" + HEADER.replace("UTF-8", charset).encode("latin-1") \
+        + b'msgid "a"\nmsgstr "x"\n'
+    with pytest.raises(po.POError) as caught:
+        po.parse(data, "nl.po")
+    assert str(caught.value) == f"nl.po:2:1: {words}"
+
+
+def test_bytes_a_comment_cannot_hold_in_its_charset_are_refused_though_gnu_keeps_them():
+    """GNU 0.21 copies such a comment's bytes through unchecked; we keep text, not bytes,
+    so a catalog whose comment is not UTF-8 is refused where the byte stands."""
+    with pytest.raises(po.POError) as caught:
+        po.parse(b"\n#\xff\n" + HEADER.encode() + b'msgid "a"\nmsgstr "x"\n', "nl.po")
+    assert str(caught.value) == "nl.po:2:2: invalid multibyte sequence"
+
+
+def test_domain_directives_are_refused_by_name():
+    """GNU reads `domain` as a switch to another catalog; one file is one catalog here."""
+    with pytest.raises(po.POError) as caught:
+        po.parse(HEADER.encode() + b'domain "other"\nmsgid "a"\nmsgstr "x"\n', "nl.po")
+    assert str(caught.value) == "nl.po:4:7: domain directives are not supported"
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 64])
+def test_block_boundaries_never_change_the_lines_read(size):
+    """A large catalog is read in blocks; a boundary inside the byte-order mark, a UTF-8
+    sequence or a line must not change a line or a line number."""
+    data = b"\xef\xbb\xbf" + VALID["obsolete-comments-and-previous"] + "# café ✓\n".encode() \
+        + b'msgid "b"\nmsgstr "y"'
+    whole = [line for block in po._blocks(io.BytesIO(data), "nl.po", "utf-8") for line in block]
+    assert whole[0] == 'msgid ""' and whole[-1] == 'msgstr "y"'
+    pieces = [line for block in po._blocks(io.BytesIO(data), "nl.po", "utf-8", size)
+              for line in block]
+    assert pieces == whole
+    broken = data.replace(b"caf\xc3\xa9", b"caf\xe9")
+    with pytest.raises(po.POError) as caught:
+        list(po._blocks(io.BytesIO(broken), "nl.po", "utf-8", size))
+    assert str(caught.value) == f"nl.po:{whole.index('# café ✓') + 1}:6: invalid multibyte sequence"
+
+
+@pytest.mark.parametrize("data", [b"\xef", b"\xef\xbb", b"\xef\xbb\xbf"])
+def test_a_file_holding_only_part_of_a_byte_order_mark(data):
+    """GNU refuses a stray byte; a whole mark alone is an empty catalog."""
+    if data == b"\xef\xbb\xbf":
+        assert po.dump(po.parse(data)) == b""
+    else:
+        with pytest.raises(po.POError):
+            po.parse(data, "nl.po")
+
+
+def test_a_catalog_without_a_declared_charset_is_read_as_ascii():
+    """GNU's reading, and what `catalogs update` reports ("read as ASCII, written as UTF-8")."""
+    assert po.parse(VALID["no-header-ascii"]).charset == "ASCII"
+    assert po.parse(VALID["ascii-hex-escape-without-header"]).entries[0].msgstr == "A"
+    template = HEADER.replace("UTF-8", "CHARSET").encode() + b'msgid "a"\nmsgstr ""\n'
+    assert po.parse(template, "clusters.pot").charset == "ASCII"
+    assert po.parse(VALID["charset-iso-8859-1"]).charset == "ISO-8859-1"

@@ -140,3 +140,43 @@ def test_hand_made_broken_files_are_rejected_as_gnu_rejects_them(tmp_path):
 def test_hand_made_valid_files_read_and_written_as_gnu_does(tmp_path):
     files = {f"{name}.po": data for name, data in VALID.items()}
     assert compare(files, tmp_path) == []
+
+
+# GNU names the line after an unterminated string (its lexer has already read the
+# newline); we name the string's own line and column. At the very end of a file GNU
+# says "end-of-file within string", we say "end-of-line within string" as everywhere.
+# And a comment inside an unfinished message: GNU names the token after it, we the comment.
+UNTERMINATED = "end-of-line within string"
+OUR_OWN_WORDS = {"unterminated-at-end-of-file", "comment-after-msgctxt"}
+GNU_POSITION = re.compile(r"^(?P<file>[^:\n]+\.po):(?P<line>[0-9]+):(?:(?P<column>[0-9]+):)? "
+                          r"(?P<message>.*?)(?:\.\.\.)?$", re.M)
+
+
+def test_broken_files_are_refused_where_and_as_gnu_refuses_them(tmp_path):
+    """Each hand-made broken file's one line names GNU's first error: the same line (for
+    an unterminated string, the line before GNU's), the same column where GNU gives one,
+    and GNU's words (a duplicate also says where the first definition is). Files GNU
+    refuses without naming a line (a header's charset) are judged by the refusal alone,
+    above, and by the exact line in tests/test_po_cases.py."""
+    compared = 0
+    for name, data in BROKEN.items():
+        if name in OUR_OWN_WORDS:
+            continue
+        path = tmp_path / f"{name}.po"
+        path.write_bytes(data.removeprefix(BOM))
+        gnu = subprocess.run(["msgcat", "-o", "/dev/null", str(path)], capture_output=True,
+                             text=True, errors="replace")
+        first = GNU_POSITION.search(gnu.stderr.replace(str(tmp_path) + "/", ""))
+        if first is None:
+            continue
+        with pytest.raises(po.POError) as refused:
+            po.parse(data, f"{name}.po")
+        ours = GNU_POSITION.match(str(refused.value))
+        if ours["message"] == UNTERMINATED:
+            ours = {**ours.groupdict(), "line": str(int(ours["line"]) + 1)}
+        assert (ours["line"], ours["message"].split(" (first defined")[0]) == \
+            (first["line"], first["message"]), name
+        if first["column"]:
+            assert ours["column"] == first["column"], name
+        compared += 1
+    assert compared >= 35
