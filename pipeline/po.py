@@ -479,10 +479,12 @@ class _Parser:
 
     def finish(self) -> None:
         entry = self.entry
-        if entry.key in self.seen:
-            self.fail(self.msgid_line, 1, "duplicate message definition "
-                      f"(first defined at line {self.seen[entry.key]})")
-        self.seen[entry.key] = entry.line
+        key = (entry.msgctxt, entry.msgid)
+        first = self.seen.get(key)
+        if first is not None:
+            self.fail(self.msgid_line, 1, f"duplicate message definition (first defined at line "
+                      f"{first})")
+        self.seen[key] = entry.line
         entry.obsolete = self.obsolete
         entry.flags = _flag_list(self.flags) if self.flags else []
         self.entries.append(entry)

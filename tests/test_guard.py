@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from pipeline.catalogs import MergeReport
-from pipeline.guard import accepted, find_losses, record_losses
+from pipeline.guard import Loss, accepted, find_losses, record_losses, refusal
 from pipeline.pipelines import ANNOUNCED_STAT, UNSAFE_STAT
 from pipeline.records import read_records
 from tests.conftest import ROOT, snapshot_page
@@ -121,3 +121,34 @@ def test_scrapy_crawl_publishing_itself_applies_the_record_rules(tmp_path):
     assert accepted_run.failure is None
     assert [r["id"] for r in read_records(records) if r["type"] == "cluster"] == [
         "blue-cluster", "catalisti", "flanders-food", "medvia", "flux50", "vil"]
+
+
+def test_every_loss_of_a_run_is_listed_in_its_own_words():
+    """Several records and fields lost at once are each listed (none stops the search),
+    with values as the operator would read them: not JSON-escaped."""
+    first, second = [r["id"] for r in RECORDS if r["type"] == "article"][:2]
+    old = copy.deepcopy(RECORDS)
+    next(r for r in old if r["id"] == "flux50")["tagline"] = "énergie ✓"
+    changed = copy.deepcopy(without(without(RECORDS, f"article/{first}"), f"article/{second}"))
+    next(r for r in changed if r["id"] == "flux50")["tagline"] = ""
+    vil = next(r for r in changed if r["id"] == "vil")
+    tagline = json.dumps(vil.pop("tagline"), ensure_ascii=False)
+    assert [(loss.key, loss.what) for loss in record_losses(old, changed, 7)] == [
+        ("cluster/flux50/tagline", 'tagline "énergie ✓" would be emptied'),
+        ("cluster/vil/tagline", f"tagline {tagline} would be dropped"),
+        (f"article/{first}", "would be removed, and the page does not say so"),
+        (f"article/{second}", "would be removed, and the page does not say so"),
+    ]
+
+
+@pytest.mark.parametrize("accepted_flags, line", [
+    ([False, False, True], "refusing to publish 2 losses against the last good run; first: "
+                           "a x; listed; once read, publish with --accept-loss"),
+    ([True, False, True], "refusing to publish 1 loss against the last good run; first: "
+                          "b y; listed; once read, publish with --accept-loss"),
+    ([True, True, True], None),
+])
+def test_the_refusal_counts_and_names_only_what_nobody_accepted(accepted_flags, line):
+    losses = [Loss(key, what, flag) for (key, what), flag in
+              zip([("a", "x"), ("b", "y"), ("c", "z")], accepted_flags, strict=True)]
+    assert refusal(losses, "listed", "--accept-loss") == line
