@@ -224,8 +224,6 @@ def _blocks(stream, path, encoding: str, size: int = 1 << 20):
         if block:
             yield _decode(block, path, before, encoding).split("\n")[:-1]
             before += block.count(b"\n")
-    if first:
-        carry = carry.removeprefix(b"\xef\xbb\xbf")
     if carry:
         yield [_decode(carry, path, before, encoding)]
 

@@ -88,6 +88,25 @@ BROKEN = {
     "escaped-closing-quote-after-keyword": _po('msgid "a"\nmsgstr "x\\"\n'),
     "invalid-utf8-on-last-line-without-newline": _po('msgid "a"\nmsgstr ""\n"\xff"').replace(
         b"\xc3\xbf", b"\xff"),
+    "previous-plural-without-previous-msgid": _po('#| msgid_plural "os"\nmsgid "a"\n'
+                                                  'msgstr "x"\n'),
+    "obsolete-previous-plural-after-live-previous": _po(
+        '#| msgid "o"\n#~| msgid_plural "os"\nmsgid "a"\nmsgstr "x"\n'),
+    "obsolete-previous-msgid-after-live-previous-context": _po(
+        '#| msgctxt "c"\n#~| msgid "o"\nmsgid "a"\nmsgstr "x"\n'),
+    "obsolete-msgstr-live-index": _po('#~ msgid "a"\n#~ msgid_plural "as"\n#~ msgstr\n[0] "x"\n'),
+    "obsolete-plural-msgstr-live-string": _po('#~ msgid "a"\n#~ msgid_plural "as"\n'
+                                              '#~ msgstr[0]\n"x"\n'),
+    "obsolete-msgid-live-continuation": _po('#~ msgid "a"\n"b"\n#~ msgstr "x"\n'),
+    "previous-after-msgctxt": _po('msgctxt "c"\n#| msgid "o"\nmsgid "a"\nmsgstr "x"\n'),
+    "plural-after-msgctxt": _po('msgctxt "c"\nmsgid_plural "as"\nmsgstr[0] "x"\n'),
+    "index-without-message": _po('[0] "x"\n'),
+    "plural-with-two-plain-strings": _po('msgid "a"\nmsgid_plural "as"\nmsgstr "x" "y"\n'),
+    "bad-escape-in-second-string": _po('msgid "a"\nmsgstr "x" "\\q"\n'),
+    "unterminated-continuation-line": _po('msgid "a"\nmsgstr ""\n"abc\n'),
+    "two-obsolete-with-context": _po('#~ msgctxt "c"\n#~ msgid "a"\n#~ msgstr "x"\n\n'
+                                     '#~ msgctxt "c"\n#~ msgid "a"\n#~ msgstr "y"\n'),
+    "indented-comment-after-msgctxt": _po('msgctxt "c"\n  # note\nmsgid "a"\nmsgstr "x"\n'),
     "msgctxt-at-end-of-file": _po('msgid "a"\nmsgstr "x"\n\nmsgctxt "c"\n'),
     "escaped-unknown-charset-after-comments": _po(
         'msgid "a"\nmsgstr "x"\n', "# Dutch\n# team\n" + _charset("KLINGON\\0558")),
@@ -154,7 +173,7 @@ VALID = {
     # cases the mutation run found untested (tests/MUTATION.md)
     "two-strings-on-a-continuation-line": _po('msgid "a"\nmsgstr ""\n"x" "y"\n'),
     "flag-overridden-later-on-the-line": _po(
-        '#, c-format, impossible-c-format, no-wrap, wrap, python-format, xyz-python-format\n'
+        '#, c-format, impossible-c-format, no-wrap, wrap, python-format, xyzpython-format\n'
         'msgid "a"\nmsgstr "x"\n'),
     "formats-in-gnu-order": _po('#, java-format, python-format, c-format\nmsgid "a"\n'
                                 'msgstr "x"\n'),

@@ -37,6 +37,9 @@ REFUSED = {
     "unterminated-string": (5, 8, "end-of-line within string"),
     "unterminated-at-end-of-file": (5, 8, "end-of-line within string"),
     "comment-after-msgctxt": (5, 1, "syntax error"),  # GNU: 6:1, the token after it
+    "indented-comment-after-msgctxt": (5, 3, "syntax error"),  # GNU: 6:1
+    "plural-without-msgstr": (4, 1, "missing 'msgstr[]' section"),
+    "two-obsolete-with-context": (9, 1, "duplicate message definition (first defined at line 4)"),
     # GNU names no line for these: the header's msgid line is ours
     "unknown-charset": (1, 1, 'charset "KLINGON-8" is not a portable encoding name'),
     "unknown-charset-after-comments": (3, 1,
@@ -219,7 +222,7 @@ def test_block_boundaries_never_change_the_lines_read(size):
     """A large catalog is read in blocks; a boundary inside the byte-order mark, a UTF-8
     sequence or a line must not change a line or a line number."""
     data = b"\xef\xbb\xbf" + VALID["obsolete-comments-and-previous"] + "# café ✓\n".encode() \
-        + b'msgid "b"\nmsgstr "y"'
+        + '\ufeff# a mark inside is text\nmsgid "b"\nmsgstr "y"'.encode()
     whole = [line for block in po._blocks(io.BytesIO(data), "nl.po", "utf-8") for line in block]
     assert whole[0] == 'msgid ""' and whole[-1] == 'msgstr "y"'
     pieces = [line for block in po._blocks(io.BytesIO(data), "nl.po", "utf-8", size)

@@ -147,7 +147,8 @@ def test_hand_made_valid_files_read_and_written_as_gnu_does(tmp_path):
 # says "end-of-file within string", we say "end-of-line within string" as everywhere.
 # And a comment inside an unfinished message: GNU names the token after it, we the comment.
 UNTERMINATED = "end-of-line within string"
-OUR_OWN_WORDS = {"unterminated-at-end-of-file", "comment-after-msgctxt"}
+OUR_OWN_WORDS = {"unterminated-at-end-of-file", "comment-after-msgctxt",
+                 "indented-comment-after-msgctxt"}
 GNU_POSITION = re.compile(r"^(?P<file>[^:\n]+\.po):(?P<line>[0-9]+):(?:(?P<column>[0-9]+):)? "
                           r"(?P<message>.*?)(?:\.\.\.)?$", re.M)
 
