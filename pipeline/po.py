@@ -439,8 +439,8 @@ class _Parser:
     def bracket(self, kind: str, value: str, obsolete: bool, line: int, column: int) -> None:
         """`msgstr[N]`: `[`, a number and `]` after msgstr."""
         state = self.state
-        if state == "idle":
-            self.fail(line, column)
+        if state not in ("msgstr", "pmsgstr", "index", "close"):
+            self.fail(line, column)  # GNU: a syntax error before any #~ mismatch
         self.check_obsolete(obsolete, line, column)
         if kind == "open" and state == "msgstr":
             self.fail(self.msgid_line, 1, "missing 'msgid_plural' section")

@@ -107,6 +107,8 @@ BROKEN = {
     "two-obsolete-with-context": _po('#~ msgctxt "c"\n#~ msgid "a"\n#~ msgstr "x"\n\n'
                                      '#~ msgctxt "c"\n#~ msgid "a"\n#~ msgstr "y"\n'),
     "indented-comment-after-msgctxt": _po('msgctxt "c"\n  # note\nmsgid "a"\nmsgstr "x"\n'),
+    "obsolete-msgid-live-plural": _po('#~ msgid "a"\nmsgid_plural "as"\n#~ msgstr[0] "x"\n'),
+    "obsolete-index-without-message": _po('#~ [0] "x"\n'),
     "msgctxt-at-end-of-file": _po('msgid "a"\nmsgstr "x"\n\nmsgctxt "c"\n'),
     "escaped-unknown-charset-after-comments": _po(
         'msgid "a"\nmsgstr "x"\n', "# Dutch\n# team\n" + _charset("KLINGON\\0558")),
