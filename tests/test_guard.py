@@ -152,3 +152,26 @@ def test_the_refusal_counts_and_names_only_what_nobody_accepted(accepted_flags, 
     losses = [Loss(key, what, flag) for (key, what), flag in
               zip([("a", "x"), ("b", "y"), ("c", "z")], accepted_flags, strict=True)]
     assert refusal(losses, "listed", "--accept-loss") == line
+
+
+def test_an_unsafe_url_and_a_lost_record_are_both_listed_in_words(tmp_path):
+    stats = {UNSAFE_STAT: [{"record": "page/cluster-policy", "url": "javascript:x"}]}
+    losses = find_losses(RECORDS, without(RECORDS, "cluster/sim"), EXPORTS, EXPORTS, NO_NEW,
+                         tmp_path, stats)
+    assert [(loss.key, loss.what) for loss in losses] == [
+        ("page/cluster-policy/url", "is unsafe and was dropped: 'javascript:x'"),
+        ("cluster/sim", "would be removed: 6 clusters where the last good run had 7, and "
+                        "the title announces no count")]
+
+
+def test_a_catalog_that_exists_but_lacks_the_entry_is_named_as_such(tmp_path):
+    after = copy.deepcopy(EXPORTS)
+    next(c for c in after["nl"]["clusters"] if c["id"] == "flux50")["fallback"] = ["tagline"]
+    po = tmp_path / "nl" / "LC_MESSAGES" / "clusters.po"
+    po.parent.mkdir(parents=True)
+    shutil.copy(ROOT / "locales" / "nl" / "LC_MESSAGES" / "clusters.po", po)
+    merges = {**NO_NEW, "nl": MergeReport(new=["cluster/flux50/tagline"])}
+    losses = find_losses(RECORDS, RECORDS, EXPORTS, after, merges, tmp_path, {ANNOUNCED_STAT: 7})
+    assert [(loss.key, loss.what) for loss in losses] == [
+        ("nl/cluster/flux50/tagline", f"would show in English: {po} has no entry for it "
+                                      "(wrong --locales, or a missing or replaced catalog?)")]
