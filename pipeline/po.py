@@ -341,7 +341,7 @@ class _Parser:
                 pieces.append(bytes((int(octal, 8) & 0xFF,)))
             elif hexadecimal is not None:
                 pieces.append(bytes((int(hexadecimal[-2:], 16),)))
-            else:  # GNU names the character after `\\`, or after `\\x` when no digit follows
+            else:  # GNU names the character after the backslash, or after `x` with no digit
                 self.fail(line, column + 1 + match.start() + 1 + (match.group(4) == "x"),
                           "invalid control sequence")
             at = match.end()
@@ -504,8 +504,8 @@ def _tokens(parser: _Parser, line: str, number: int) -> None:
     while position < end:
         match = _TOKEN.match(line, position)
         kind, column = match.lastgroup, position + 1
-        position = after = match.end()
-        after += 1
+        position = match.end()
+        after = position + 1
         if kind == "space":
             continue
         if kind == "hash":
@@ -554,7 +554,7 @@ def _parse(stream, path, charset: str | None, line: int):
                 else:
                     match = _CONTINUATION.fullmatch(line)
                     body = match.group(1) if match else None
-                if body is not None:  # refused, it is reported after its closing quote
+                if body is not None:  # a refused string is named just after its closing quote
                     parser.text(parser.string(body, number, 1), False, False, number,
                                 line.rindex('"') + 2)
                     continue
