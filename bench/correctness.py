@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import po
+from pipeline.i18n import po
 
 
 @dataclass

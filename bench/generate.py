@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import po
+from pipeline.i18n import po
 
 SEED = 20261128
 PAGE_URL = "https://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"

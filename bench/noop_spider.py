@@ -1,7 +1,7 @@
 """The baseline of the end-to-end benchmark: a bare Scrapy crawl that does nothing.
 
 It serves the bundled snapshot exactly as `speerpunt run --snapshot` does
-(`pipeline.snapshot.serve()`, in this process, on 127.0.0.1), requests the
+(`pipeline.crawl.snapshot.serve()`, in this process, on 127.0.0.1), requests the
 cluster page, follows its two `/en/news/` teaser links and yields no items.
 Settings are the essential ones of a snapshot run: robots.txt obeyed, no log,
 no delay, no AutoThrottle, no HTTP cache, no retries, no telnet console.
@@ -12,7 +12,7 @@ Usage: python bench/noop_spider.py
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
-from pipeline.snapshot import PAGE_PATH, serve
+from pipeline.crawl.snapshot import PAGE_PATH, serve
 
 SETTINGS = {
     "ROBOTSTXT_OBEY": True,

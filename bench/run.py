@@ -400,7 +400,7 @@ def catalog_scale(report: Report, sizes: list[int], runs: int, timeout: float) -
         "nl and fr fully translated, en with empty msgstr as shipped. New version: 5 % of "
         "texts edited (one word), 2 % messages added (new clusters at random places), 2 % "
         "removed (clusters dropped). Catalogs made by `speerpunt catalogs update`, "
-        "translations filled with `pipeline.po`; new.pot made by speerpunt on a scratch copy, "
+        "translations filled with `pipeline.i18n.po`; new.pot made by speerpunt on a scratch copy, "
         "so every tool merges the same template into the same catalogs. Each run starts "
         f"from a fresh copy (untimed); tools alternate; {runs} runs each, except that a tool "
         f"whose first run takes over {ONCE_AFTER:.0f} s runs once, and a tool that timed out "

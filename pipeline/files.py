@@ -15,8 +15,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from pipeline import interrupt, journal
 from pipeline.errors import RunFailed
+from pipeline.publish import interrupt, journal
 
 
 class Publication:

@@ -1,6 +1,6 @@
 """Scrapy settings: polite towards the live site, quiet and fast for the snapshot.
 
-`pipeline.crawl` overrides the few values that differ for a snapshot run.
+`pipeline.crawl.process` overrides the few values that differ for a snapshot run.
 """
 
 BOT_NAME = "speerpunt"
@@ -41,19 +41,19 @@ EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None,
 # Bounded work: the crawl's deadline in seconds, and the most article links it follows.
 CLOSESPIDER_TIMEOUT = 600
 SPEERPUNT_MAX_ARTICLES = 50
-SPIDER_MIDDLEWARES = {"pipeline.bounds.ArticleCap": 550}
+SPIDER_MIDDLEWARES = {"pipeline.crawl.bounds.ArticleCap": 550}
 
 # The HTTP cache lives in SPEERPUNT_OUTPUT/.cache/http, found without scrapy.cfg (Scrapyd).
-ADDONS = {"pipeline.crawl.OutputCache": 0}
+ADDONS = {"pipeline.crawl.cache.OutputCache": 0}
 
 # `scrapy crawl` exits 1 when the crawl was refused or cut short (pipeline/commands/crawl.py).
-COMMANDS_MODULE = "pipeline.commands"
+COMMANDS_MODULE = "pipeline.cli.scrapy_commands"
 
 ITEM_PIPELINES = {
-    "pipeline.pipelines.NormalisePipeline": 100,
-    "pipeline.pipelines.SafeUrlPipeline": 150,
-    "pipeline.pipelines.ValidatePipeline": 200,
-    "pipeline.pipelines.CollectPipeline": 900,
+    "pipeline.crawl.pipelines.NormalisePipeline": 100,
+    "pipeline.crawl.pipelines.SafeUrlPipeline": 150,
+    "pipeline.crawl.pipelines.ValidatePipeline": 200,
+    "pipeline.crawl.pipelines.CollectPipeline": 900,
 }
 
 # Where CollectPipeline publishes records.jsonl after a passing crawl
@@ -66,4 +66,4 @@ SPEERPUNT_ACCEPT_LOSS = ""
 
 LOG_LEVEL = "INFO"
 
-SPIDER_CONTRACTS = {"pipeline.contracts.SnapshotContract": 10}
+SPIDER_CONTRACTS = {"pipeline.crawl.contracts.SnapshotContract": 10}

@@ -16,6 +16,7 @@ from scrapy.http import HtmlResponse
 
 from spiders import coverage
 from spiders.blocks import read_blocks
+from spiders.checks import describe_failure, page_problem
 from spiders.classify import Classifier, Reading, announced_count
 
 LIVE_URL = "https://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"
@@ -90,8 +91,6 @@ class ClustersSpider(scrapy.Spider):
 
     def page_failed(self, failure):
         """Errback of the cluster page: a crawl without its page publishes nothing."""
-        from pipeline.crawl import describe_failure
-
         self.fail(describe_failure(failure, self.allowed_domains[0]))
 
     def page_scheduled(self, request):
@@ -115,8 +114,6 @@ class ClustersSpider(scrapy.Spider):
         @returns requests 2 2
         @scrapes type url
         """
-        from pipeline.crawl import page_problem
-
         problem = page_problem(response)
         if problem:
             self.fail(problem)
@@ -193,8 +190,6 @@ class ClustersSpider(scrapy.Spider):
     def article_failed(self, failure):
         """A teaser whose article cannot be fetched: marked stale, so CollectPipeline
         gives it the date and final URL last published."""
-        from pipeline.crawl import describe_failure
-
         item = failure.request.cb_kwargs["item"]
         item["stale"] = describe_failure(failure, self.allowed_domains[0])
         self.logger.warning("article %s: %s", item["url"], item["stale"])

@@ -8,8 +8,9 @@ import shutil
 
 import pytest
 
-from pipeline import po
-from pipeline.catalogs import (
+from pipeline.errors import RunFailed
+from pipeline.i18n import po
+from pipeline.i18n.catalogs import (
     compile_mo,
     current_mo,
     fresh_mo,
@@ -19,7 +20,6 @@ from pipeline.catalogs import (
     read_catalog,
     stats,
 )
-from pipeline.errors import RunFailed
 from tests.conftest import ROOT
 
 
@@ -126,7 +126,7 @@ TEMPLATE_HEADER = po.Entry("", msgstr=(
 
 
 def test_a_new_catalog_gets_every_header_field_in_gnu_order():
-    from pipeline.catalogs import catalog_header
+    from pipeline.i18n.catalogs import catalog_header
 
     header = catalog_header("fr", po.Catalog(TEMPLATE_HEADER, []), None)
     assert header.comments == ["French translation of the “7 spearhead clusters” page."]
@@ -140,7 +140,7 @@ def test_a_new_catalog_gets_every_header_field_in_gnu_order():
 
 
 def test_a_translators_header_keeps_their_fields_and_order_and_takes_the_templates():
-    from pipeline.catalogs import catalog_header
+    from pipeline.i18n.catalogs import catalog_header
 
     existing = po.Catalog(po.Entry("", comments=["Ons team."], msgstr=(
         "Project-Id-Version: old\nLast-Translator: Anna <anna@example.org>\n"
@@ -162,8 +162,8 @@ def test_a_translators_header_keeps_their_fields_and_order_and_takes_the_templat
 
 
 def test_update_reports_each_languages_figures(tmp_path):
-    from pipeline.catalogs import plan_update
     from pipeline.files import Publication
+    from pipeline.i18n.catalogs import plan_update
     from pipeline.records import read_records
 
     records = read_records(ROOT / "output" / "records.jsonl")

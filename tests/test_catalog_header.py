@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import catalogs, po
+from pipeline.i18n import catalogs, po
 from tests.conftest import run_cli
 
 WEBLATE = Path(__file__).parent / "data" / "weblate"

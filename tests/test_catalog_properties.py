@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import po
-from pipeline.catalogs import plan_update, po_path
 from pipeline.files import Publication
+from pipeline.i18n import po
+from pipeline.i18n.catalogs import plan_update, po_path
 from pipeline.records import read_records
 from tests.conftest import ROOT
 

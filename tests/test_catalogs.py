@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import po
-from pipeline.catalogs import SOURCE_STAMP, plan_update, po_path, template_path
 from pipeline.files import Publication
+from pipeline.i18n import po
+from pipeline.i18n.catalogs import SOURCE_STAMP, plan_update, po_path, template_path
 from pipeline.records import read_records
 from tests.conftest import ROOT, run_cli, tree_bytes
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from babel.messages.plurals import get_plural
 
-from pipeline.catalogs import po_path
-from pipeline.check import check_all, check_catalog
-from pipeline.po import escape
+from pipeline.i18n.catalogs import po_path
+from pipeline.i18n.check import check_all, check_catalog
+from pipeline.i18n.po import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scrapy.http import HtmlResponse
 
-from pipeline.normalise import normalise_text
+from pipeline.text import normalise_text
 from spiders import coverage
 from spiders.blocks import read_blocks
 from spiders.classify import announced_count

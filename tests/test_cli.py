@@ -72,7 +72,7 @@ def test_export_without_records_fails_with_one_line(tmp_path):
 @pytest.mark.parametrize(("count", "text"), [(0, "0 files changed"), (1, "1 file changed"),
                                             (12, "12 files changed")])
 def test_summary_counts_files_in_plain_english(count, text):
-    from pipeline.report import files_changed
+    from pipeline.outputs.report import files_changed
 
     assert files_changed(count) == text
 

@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from pipeline.catalogs import current_mo
-from pipeline.export import plan_export
 from pipeline.files import Publication
+from pipeline.i18n.catalogs import current_mo
+from pipeline.outputs.export import plan_export
 from pipeline.records import read_records
 from tests.conftest import ROOT
 

@@ -159,8 +159,8 @@ def summary(workdir: Path, clusters: int, changes: str, translators: list[str],
 
 
 def set_nl_translation(workdir: Path, context: str, text: str) -> None:
-    from pipeline import po
-    from pipeline.catalogs import po_path
+    from pipeline.i18n import po
+    from pipeline.i18n.catalogs import po_path
 
     path = po_path(workdir / "locales", "nl")
     catalog = po.read(path)

@@ -42,7 +42,7 @@ _CLUSTER_BLOCK = re.compile(r"<h3>[^<]*:[^<]*</h3>\s*<p>.*?</p>", re.S)
 
 
 def expected_text(text: str) -> str:
-    """The records' text rule, written independently of pipeline.normalise."""
+    """The records' text rule, written independently of pipeline.text."""
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 

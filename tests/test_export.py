@@ -11,9 +11,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from pipeline import po
-from pipeline.catalogs import po_path
-from pipeline.export import plain_text
+from pipeline.i18n import po
+from pipeline.i18n.catalogs import po_path
+from pipeline.outputs.export import plain_text
 from pipeline.records import TRANSLATABLE_FIELDS, read_records
 from tests.conftest import ROOT, run_cli, serve_snapshot, snapshot_page, tree_bytes
 
@@ -219,8 +219,8 @@ def test_first_export_names_languages_from_cldr(workdir, monkeypatch):
 
 
 def test_stamp_moves_last_changed_only_when_the_content_changes(monkeypatch):
-    from pipeline.catalogs import current_mo
-    from pipeline.export import build_export, stamp
+    from pipeline.i18n.catalogs import current_mo
+    from pipeline.outputs.export import build_export, stamp
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21 14:13 UTC
     previous = json.loads((ROOT / "output" / "fr" / "clusters.json").read_text())

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.catalogs import current_mo
 from pipeline.errors import RunFailed
-from pipeline.export import check_schema, plan_export
+from pipeline.i18n.catalogs import current_mo
+from pipeline.outputs.export import check_schema, plan_export
 from pipeline.records import read_records
 from tests.conftest import ROOT
 

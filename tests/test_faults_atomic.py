@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.journal import JOURNAL
+from pipeline.publish.journal import JOURNAL
 from tests.conftest import (
     ARTICLE_PATHS,
     CLI,

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from pipeline.catalogs import MergeReport
-from pipeline.guard import Loss, accepted, find_losses, record_losses, refusal
-from pipeline.pipelines import ANNOUNCED_STAT, UNSAFE_STAT
+from pipeline.crawl.pipelines import ANNOUNCED_STAT, UNSAFE_STAT
+from pipeline.i18n.catalogs import MergeReport
+from pipeline.publish.guard import Loss, accepted, find_losses, record_losses, refusal
 from pipeline.records import read_records
 from tests.conftest import ROOT, snapshot_page
 from tests.test_faults import cluster_blocks

@@ -5,12 +5,12 @@ import shutil
 
 import pytest
 
-from pipeline.catalogs import MergeReport
-from pipeline.export import plan_export
-from pipeline.guard import Refused, check, record_losses, records_refusal
-from pipeline.pipelines import ANNOUNCED_STAT
+from pipeline.crawl.pipelines import ANNOUNCED_STAT
+from pipeline.i18n.catalogs import MergeReport
+from pipeline.outputs.export import plan_export
+from pipeline.outputs.report import RunReport
+from pipeline.publish.guard import Refused, check, record_losses, records_refusal
 from pipeline.records import TRANSLATABLE_FIELDS, read_records
-from pipeline.report import RunReport
 from tests.conftest import ROOT
 
 RECORDS = read_records(ROOT / "output" / "records.jsonl")

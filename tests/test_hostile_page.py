@@ -29,8 +29,13 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from pipeline import cli
-from pipeline.crawl import CrawlResult
-from pipeline.pipelines import CollectPipeline, NormalisePipeline, SafeUrlPipeline, ValidatePipeline
+from pipeline.crawl.pipelines import (
+    CollectPipeline,
+    NormalisePipeline,
+    SafeUrlPipeline,
+    ValidatePipeline,
+)
+from pipeline.crawl.process import CrawlResult
 from spiders.clusters import ClustersSpider
 from tests.conftest import ARTICLE_PATHS, PAGE_PATH, ROOT, SNAPSHOT, snapshot_page
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import journal
 from pipeline.errors import RunFailed
 from pipeline.files import Publication
+from pipeline.publish import journal
 
 pytestmark = pytest.mark.faults
 
@@ -160,7 +160,7 @@ def test_a_signal_inside_the_commit_undoes_it_and_is_then_raised(tmp_path, monke
     """SIGTERM arriving after two renames (the handler is called as Python would call it)."""
     import signal
 
-    from pipeline import interrupt
+    from pipeline.publish import interrupt
 
     commit(tmp_path, 1)
     before = read_published(tmp_path)
@@ -186,7 +186,7 @@ def test_a_signal_inside_the_commit_undoes_it_and_is_then_raised(tmp_path, monke
 def test_a_signal_after_the_commit_point_is_too_late_and_ignored(tmp_path, monkeypatch):
     import signal
 
-    from pipeline import interrupt
+    from pipeline.publish import interrupt
 
     commit(tmp_path, 1)
     monkeypatch.setattr(interrupt, "_committed", False)

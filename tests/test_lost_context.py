@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import po
-from pipeline.catalogs import merge, po_path
-from pipeline.check import check_catalog
+from pipeline.i18n import po
+from pipeline.i18n.catalogs import merge, po_path
+from pipeline.i18n.check import check_catalog
 from tests.conftest import run_cli
 
 HEADER = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n'

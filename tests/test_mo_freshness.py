@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.catalogs import SOURCE_STAMP, mo_path, po_path
+from pipeline.i18n.catalogs import SOURCE_STAMP, mo_path, po_path
 from tests.test_export import export, set_translation
 
 TAGLINE = "cluster/flux50/tagline"

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from pipeline.normalise import (
+from pipeline.text import (
     normalise_text,
     replaced_reference,
     safe_url,

@@ -2,9 +2,9 @@
 
 import pytest
 
-from pipeline.catalogs import po_path
-from pipeline.check import check_catalog
-from pipeline.export import plain_text
+from pipeline.i18n.catalogs import po_path
+from pipeline.i18n.check import check_catalog
+from pipeline.outputs.export import plain_text
 from tests.test_export import export, set_translation
 
 KEPT = ["x<y, 3 > 2", "energie <voor> iedereen", "R&D < 5 % of budgets", "a > b & c",

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import po
-from pipeline.catalogs import po_path
+from pipeline.i18n import po
+from pipeline.i18n.catalogs import po_path
 from tests.broken_po import BROKEN, HEADER, VALID
 from tests.conftest import run_cli, tree_bytes
 

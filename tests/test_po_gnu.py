@@ -1,4 +1,4 @@
-"""pipeline.po against GNU gettext itself: real PO files and hand-made broken ones.
+"""pipeline.i18n.po against GNU gettext itself: real PO files and hand-made broken ones.
 
 For every file: GNU accepts it (`msgcat --no-wrap -t UTF-8` exits 0) exactly when
 speerpunt does; when it does, every entry's fields equal libgettextpo's and our
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import po
+from pipeline.i18n import po
 from tests.broken_po import BROKEN, VALID
 
 CORPUS = Path(__file__).parent / "data" / "po-corpus"

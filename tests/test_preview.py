@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from pipeline.preview import word_diff
+from pipeline.outputs.preview import word_diff
 from tests.conftest import ROOT, run_cli, serve_snapshot, snapshot_page
 
 INJECTION = "<img src=x onerror=alert(1)>"

@@ -154,8 +154,8 @@ def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp
         with zipfile.ZipFile(eggs[0]) as egg:
             names = set(egg.namelist())
             entry_points = egg.read("EGG-INFO/entry_points.txt").decode("utf-8")
-        for module in ("pipeline/settings.py", "pipeline/pipelines.py", "pipeline/records.py",
-                       "pipeline/normalise.py", "pipeline/crawl.py", "spiders/clusters.py"):
+        for module in ("pipeline/settings.py", "pipeline/crawl/pipelines.py", "pipeline/records.py",
+                       "pipeline/text.py", "pipeline/crawl/process.py", "spiders/clusters.py"):
             assert module in names, f"{module} missing from the deployed egg"
         assert "settings = pipeline.settings" in entry_points, entry_points
 

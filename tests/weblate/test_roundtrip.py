@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import po
+from pipeline.i18n import po
 from tests.conftest import ROOT, run_cli, serve_snapshot, snapshot_page
 
 PROJECT, COMPONENT = "speerpunt", "clusters"

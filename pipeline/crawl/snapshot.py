@@ -10,7 +10,7 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-SNAPSHOT_DIR = Path(__file__).resolve().parent.parent / "spiders" / "snapshot"
+SNAPSHOT_DIR = Path(__file__).resolve().parents[2] / "spiders" / "snapshot"
 PAGE_PATH = "/en/business-environment/cluster-policy"
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from pipeline import po
 from pipeline.errors import RunFailed
-from pipeline.template import DOMAIN, build_template
+from pipeline.i18n import po
+from pipeline.i18n.template import DOMAIN, build_template
 
 LANGUAGES = ("en", "nl", "fr")
 # (msgctxt, msgid) of the message in our .mo files holding the sha256 of their .po's bytes

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from pipeline.files import holds
-from pipeline.po import Catalog, Entry, chunks
+from pipeline.i18n.po import Catalog, Entry, chunks
 from pipeline.records import TRANSLATABLE_FIELDS
 
 DOMAIN = "clusters"

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.exceptions import CloseSpider, DropItem
 
-from pipeline.normalise import normalise_text, safe_url, slugify, split_heading
 from pipeline.records import OPTIONAL_FIELDS, RECORD_FIELDS, read_records, write_records
+from pipeline.text import normalise_text, safe_url, slugify, split_heading
 
 PAGE_ID = "cluster-policy"
 # The public site: records name it even when the crawl fetched a copy (the snapshot, a mirror).
@@ -153,7 +153,7 @@ class CollectPipeline(_Stage):
 
     def spider_closed(self, spider, reason):
         """Publish only a crawl that finished: not one cut short by a deadline or a signal."""
-        from pipeline.crawl import ending
+        from pipeline.crawl.process import ending
 
         if self.failure is None and ending(reason, self.crawler.settings):
             self.failure = ending(reason, self.crawler.settings)
@@ -167,7 +167,7 @@ class CollectPipeline(_Stage):
     def losses(self, records: list[dict]) -> str | None:
         """Publishing records.jsonl itself (`scrapy crawl`, Scrapyd), the crawl applies the
         publication guard's record rules; -s SPEERPUNT_ACCEPT_LOSS=KEY,... accepts."""
-        from pipeline.guard import records_refusal
+        from pipeline.publish.guard import records_refusal
 
         try:
             previous = read_records(self.output / "records.jsonl")

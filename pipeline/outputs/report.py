@@ -124,8 +124,8 @@ class RunReport:
     def write(self, path) -> None:
         """Best effort: a report that cannot be written must not hide the run's own outcome."""
         from pipeline.errors import RunFailed
-        from pipeline.export import dump_json
         from pipeline.files import write_atomic
+        from pipeline.outputs.export import dump_json
 
         self.data["finished"] = _now()
         try:

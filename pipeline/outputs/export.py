@@ -14,11 +14,11 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipeline.catalogs import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.errors import RunFailed
-from pipeline.normalise import normalise_text
+from pipeline.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.i18n.template import now_stamp
 from pipeline.records import TRANSLATABLE_FIELDS
-from pipeline.template import now_stamp
+from pipeline.text import normalise_text
 
 SCHEMA_VERSION = 1
 SCHEMA_NAME = "clusters.schema.json"

@@ -10,7 +10,7 @@ def _snapshot_base_url() -> str:
     """Start the snapshot server once, kept for the whole `scrapy check` process."""
     global _server, _base_url
     if _base_url is None:
-        from pipeline.snapshot import serve
+        from pipeline.crawl.snapshot import serve
 
         _server = serve()
         _base_url = _server.__enter__()

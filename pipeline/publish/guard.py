@@ -24,9 +24,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from pipeline.catalogs import LANGUAGES, po_path
+from pipeline.crawl.pipelines import ANNOUNCED_STAT, STALE_STAT, UNSAFE_STAT
 from pipeline.errors import RunFailed
-from pipeline.pipelines import ANNOUNCED_STAT, STALE_STAT, UNSAFE_STAT
+from pipeline.i18n.catalogs import LANGUAGES, po_path
 
 ACCEPT_ALL = "all"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from babel.messages.plurals import get_plural
 
-from pipeline import po
-from pipeline.catalogs import LANGUAGES, po_path, template_path
+from pipeline.i18n import po
+from pipeline.i18n.catalogs import LANGUAGES, po_path, template_path
 
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 TAG_NAME = re.compile(r"</?[A-Za-z][\w:-]*")

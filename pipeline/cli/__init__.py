@@ -12,10 +12,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
-from pipeline import interrupt
 from pipeline.errors import BadUsage, RunFailed
 from pipeline.files import Publication, publish
-from pipeline.lock import run_lock
+from pipeline.publish import interrupt
+from pipeline.publish.lock import run_lock
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -127,11 +127,11 @@ def unexpected(error: Exception) -> str:
 
 def crawl(args):
     """Crawl the chosen source; the CrawlResult, failed or not."""
-    from pipeline.crawl import SNAPSHOT_SETTINGS, run_crawl
+    from pipeline.crawl.process import SNAPSHOT_SETTINGS, run_crawl
 
     settings = {"SPEERPUNT_OUTPUT": str(args.output.absolute()), **scrapy_settings(args)}
     if args.snapshot:
-        from pipeline.snapshot import PAGE_PATH, serve
+        from pipeline.crawl.snapshot import PAGE_PATH, serve
 
         with serve() as base_url:
             result = run_crawl(base_url + PAGE_PATH, {**SNAPSHOT_SETTINGS, **settings},
@@ -151,7 +151,7 @@ def check_crawl_options(args) -> None:
 
 
 def scrapy_settings(args) -> dict:
-    from pipeline.overrides import parse_overrides
+    from pipeline.crawl.overrides import parse_overrides
 
     return parse_overrides(args.set)
 
@@ -161,7 +161,7 @@ def holding(*directories: Path):
     """Lock every directory the command writes, finish a publication a killed command
     left in its journal, refuse symlinks and special files, sweep dead temporaries."""
     from pipeline.files import check_tree, remove_stale_temporaries
-    from pipeline.journal import settle
+    from pipeline.publish.journal import settle
 
     check_directories(*directories)
     with run_lock(*directories) as stale:
@@ -188,7 +188,7 @@ def crawled_records(result) -> list[dict]:
 
 
 def command_crawl(args) -> int:
-    from pipeline.guard import records_refusal
+    from pipeline.publish.guard import records_refusal
     from pipeline.records import dump_records
 
     check_crawl_options(args)
@@ -205,10 +205,10 @@ def command_crawl(args) -> int:
 
 
 def command_run(args) -> int:
-    from pipeline import guard
     from pipeline.files import check_tree, remove_stale_temporaries
-    from pipeline.journal import settle
-    from pipeline.report import RunReport, summary
+    from pipeline.outputs.report import RunReport, summary
+    from pipeline.publish import guard
+    from pipeline.publish.journal import settle
 
     check_crawl_options(args)
     check_directories(args.output, args.locales)
@@ -244,8 +244,8 @@ def command_run(args) -> int:
 
 def stage_run(records, args, staged: Publication) -> dict:
     """Stage every file a run publishes: records, catalogs, .mo, exports, index last."""
-    from pipeline.catalogs import plan_update
-    from pipeline.export import plan_export
+    from pipeline.i18n.catalogs import plan_update
+    from pipeline.outputs.export import plan_export
     from pipeline.records import dump_records
 
     staged.stage(args.output / "records.jsonl", dump_records(records))
@@ -262,8 +262,8 @@ def stage_run(records, args, staged: Publication) -> dict:
 
 def stage_preview(records, args, staged: Publication) -> None:
     """The translator preview, from the catalogs as this run staged them."""
-    from pipeline.catalogs import po_path, read_catalog
-    from pipeline.preview import plan_preview
+    from pipeline.i18n.catalogs import po_path, read_catalog
+    from pipeline.outputs.preview import plan_preview
 
     def read(language):
         path = staged.pending(po_path(args.locales, language))
@@ -274,9 +274,9 @@ def stage_preview(records, args, staged: Publication) -> None:
 
 
 def command_preview(args) -> int:
-    from pipeline.catalogs import po_path
-    from pipeline.preview import plan_preview
-    from pipeline.report import files_changed
+    from pipeline.i18n.catalogs import po_path
+    from pipeline.outputs.preview import plan_preview
+    from pipeline.outputs.report import files_changed
 
     with holding(args.output, args.locales):
         records = load_records(args.output)
@@ -289,19 +289,19 @@ def command_preview(args) -> int:
 
 
 def command_catalogs(args) -> int:
-    from pipeline import catalogs
+    from pipeline.i18n import catalogs
 
     if args.action in ("check", "stats"):
         settle_if_needed(args.output, args.locales)
     if args.action == "check":
-        from pipeline.check import check_all
+        from pipeline.i18n.check import check_all
 
         problems = check_all(args.locales)
         for line in problems:
             print(line)
         return 1 if problems else 0
     if args.action == "stats":
-        from pipeline.report import stats_table
+        from pipeline.outputs.report import stats_table
 
         print(stats_table([catalogs.stats(load_catalog(args.locales, language), language)
                            for language in catalogs.LANGUAGES]))
@@ -314,7 +314,7 @@ def command_catalogs(args) -> int:
             written = publish(files, args.locales)
             print(f"compiled {len(files)} catalogs ({len(written)} changed)")
             return 0
-        from pipeline.report import merge_lines
+        from pipeline.outputs.report import merge_lines
 
         records = load_records(args.output)
         with Publication(args.locales) as staged:
@@ -326,9 +326,9 @@ def command_catalogs(args) -> int:
 
 
 def command_export(args) -> int:
-    from pipeline.catalogs import LANGUAGES, current_mo, mo_path, po_path
-    from pipeline.export import plan_export
-    from pipeline.report import files_changed
+    from pipeline.i18n.catalogs import LANGUAGES, current_mo, mo_path, po_path
+    from pipeline.outputs.export import plan_export
+    from pipeline.outputs.report import files_changed
 
     with holding(args.output, args.locales):
         records = load_records(args.output)
@@ -365,7 +365,7 @@ def load_records(output: Path) -> list[dict]:
 
 
 def load_catalog(locales: Path, language: str):
-    from pipeline.catalogs import po_path, read_catalog
+    from pipeline.i18n.catalogs import po_path, read_catalog
 
     catalog = read_catalog(po_path(locales, language))
     if catalog is None:
@@ -378,7 +378,7 @@ def settle_if_needed(*directories: Path) -> None:
     """Read-only commands take no lock, unless a killed command left a journal to settle
     (then what they read is whole); they refuse symlinks and special files all the same."""
     from pipeline.files import check_tree
-    from pipeline.journal import JOURNAL
+    from pipeline.publish.journal import JOURNAL
 
     if any(os.path.lexists(directory / JOURNAL) for directory in directories):
         with holding(*directories):

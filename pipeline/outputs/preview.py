@@ -18,10 +18,10 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
-from pipeline import po
-from pipeline.catalogs import LANGUAGES, SOURCE_LANGUAGE
 from pipeline.errors import RunFailed
-from pipeline.template import messages
+from pipeline.i18n import po
+from pipeline.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.i18n.template import messages
 
 STATES = ("translated", "fuzzy", "untranslated", "source")
 _TEMPLATE = Path(__file__).with_name("preview.html").read_text(encoding="utf-8")
@@ -193,7 +193,7 @@ def _index(names: dict[str, str], all_counts: dict[str, dict[str, int]], title: 
 def language_names(output: Path) -> dict[str, str]:
     """Each locale's own name as its export states it; from CLDR only when there is
     none (loading CLDR data costs ~40 ms, a twentieth of a run)."""
-    from pipeline.export import language_name, read_export
+    from pipeline.outputs.export import language_name, read_export
 
     names = {}
     for code in LANGUAGES:

@@ -1,12 +1,12 @@
-"""Running the `clusters` spider in-process and turning what went wrong into one line.
+"""What a response or a failed request says went wrong, as one line.
 
-`scrapy crawl` exits 0 whatever happened; `speerpunt` runs the same spider
-through CrawlerProcess and reads the verdict CollectPipeline left behind.
+Shared by every spider: a response that is not a page we can trust (not HTML, a
+charset that contradicts its bytes, a character reference to no character) and
+a request that failed (HTTP status, robots.txt, timeout, DNS) are each named in
+one line an operator can act on.
 """
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlparse
 
 from scrapy.exceptions import (
@@ -20,24 +20,9 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from pipeline.normalise import replaced_reference
+from pipeline.text import replaced_reference
 
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.IGNORECASE)
-SNAPSHOT_SETTINGS = {
-    "AUTOTHROTTLE_ENABLED": False,
-    "DOWNLOAD_DELAY": 0,
-    "HTTPCACHE_ENABLED": False,
-    "RETRY_ENABLED": False,
-}
-
-
-@dataclass
-class CrawlResult:
-    """What one crawl produced: records when it passed, else the reason it failed."""
-
-    records: list[dict] | None
-    failure: str | None
-    stats: dict = field(default_factory=dict)
 
 
 def describe_failure(failure, allowed_host: str) -> str:
@@ -100,61 +85,3 @@ def _is_utf8_text(body: bytes) -> bool:
         return not body.decode("utf-8").isascii()
     except UnicodeDecodeError:
         return False
-
-
-class OutputCache:
-    """Scrapy add-on: the HTTP cache in SPEERPUNT_OUTPUT/.cache/http as an absolute path,
-    so it works where no scrapy.cfg names a project data directory (Scrapyd)."""
-
-    def update_settings(self, settings) -> None:
-        cache = Path(settings["SPEERPUNT_OUTPUT"]).absolute() / ".cache" / "http"
-        settings.set("HTTPCACHE_DIR", str(cache), priority="addon")
-
-
-def ending(reason: str | None, settings) -> str | None:
-    """Why a crawl closed for `reason` must not be published; None when it finished."""
-    if reason == "finished":
-        return None
-    if reason == "closespider_timeout":
-        return (f"the crawl passed its deadline of {settings.getfloat('CLOSESPIDER_TIMEOUT'):g} s "
-                "(raise it with -s CLOSESPIDER_TIMEOUT=SECONDS)")
-    return f"the crawl ended before it finished ({reason})"
-
-
-def _stop_threads() -> None:
-    """An interrupted crawl stops the reactor without its shutdown (pipeline/interrupt.py):
-    stop its thread pool, whose threads would otherwise keep the process alive."""
-    from twisted.internet import reactor
-
-    pool = getattr(reactor, "threadpool", None)
-    if pool is not None and pool.started:
-        pool.stop()
-
-
-def run_crawl(url: str | None, settings: dict | None = None, verbose: bool = False) -> CrawlResult:
-    """Crawl one cluster page in this process; never publishes anything itself.
-
-    Scrapy's signal handlers are not installed: pipeline/interrupt.py handles the
-    signals, so an interrupted crawl is never taken for a finished one.
-    """
-    from scrapy.crawler import CrawlerProcess
-    from scrapy.settings import Settings
-
-    from spiders.clusters import ClustersSpider
-
-    merged = Settings()
-    merged.setmodule("pipeline.settings", priority="project")
-    merged.update({"LOG_ENABLED": verbose, "LOG_INSTALL_ROOT_HANDLER": verbose,
-                   **(settings or {}), "SPEERPUNT_PUBLISH": False}, priority="cmdline")
-    process = CrawlerProcess(merged)
-    crawler = process.create_crawler(ClustersSpider)
-    process.crawl(crawler, url=url)
-    process.start(install_signal_handlers=False)
-    _stop_threads()
-    stats = crawler.stats.get_stats() if crawler.stats else {}
-    collected = getattr(crawler, "collected", None)
-    if collected is None:
-        return CrawlResult(None, "the crawl did not start (see the log with --verbose)", stats)
-    if collected.failure is None and collected.records is None:
-        return CrawlResult(None, f"the crawl ended early ({stats.get('finish_reason')})", stats)
-    return CrawlResult(collected.records, collected.failure, stats)

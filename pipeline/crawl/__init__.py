@@ -1,0 +1,1 @@
+"""Crawling: running spiders in this process, item pipelines, the snapshot server, bounds."""

@@ -1,0 +1,1 @@
+"""Translation: the PO reader/writer, templates, the msgctxt-keyed merge, checks."""

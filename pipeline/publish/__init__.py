@@ -1,0 +1,1 @@
+"""Publishing: locks, the commit journal, signals and the publication guard."""
