@@ -46,7 +46,7 @@ $(BIN)/.mutmut: $(BIN)/.installed
 
 mutate: $(BIN)/.mutmut
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
-	$(BIN)/python tests/mutation_score.py
+	$(BIN)/python tests/support/mutation_score.py
 
 clean:
 	rm -rf $(VENV) $(WEBLATE_VENV) httpcache .pytest_cache locales/*/LC_MESSAGES/*.mo

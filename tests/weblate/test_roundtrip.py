@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.i18n import po
-from tests.conftest import ROOT, run_cli, serve_snapshot, snapshot_page
+from tests.support import ROOT, run_cli, serve_snapshot, snapshot_page
 
 PROJECT, COMPONENT = "speerpunt", "clusters"
 CATALOGS = "locales/*/LC_MESSAGES/clusters.po"

@@ -1,0 +1,93 @@
+"""The command line as translators and operators meet it: help, exit codes, light imports."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.support import ROOT, run_cli
+
+PROBE = """
+import sys
+from pipeline.cli import main
+code = main(sys.argv[1:])
+heavy = sorted({name.split('.')[0] for name in sys.modules} & {'scrapy', 'twisted'})
+print('HEAVY', ','.join(heavy) or '-')
+sys.exit(code)
+"""
+
+
+@pytest.mark.parametrize("command", [["catalogs", "stats"], ["catalogs", "check"], ["export"]])
+def test_translator_commands_never_import_scrapy_or_twisted(workdir, command):
+    """These run after every edit of a .po: they must start fast, without the crawler."""
+    args = [*command, "--locales", str(workdir / "locales"), "--output", str(workdir / "output")]
+    result = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "HEAVY -" in result.stdout
+
+
+def test_stats_table_shows_every_locale(workdir):
+    result = run_cli("catalogs", "stats", "--locales", str(workdir / "locales"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["locale", "translated", "fuzzy", "untranslated", "obsolete",
+                                "words", "percent"]
+    assert lines[2].split()[:2] == ["nl", "27"] and lines[2].split()[-1] == "100%"
+    assert lines[3].split()[:2] == ["fr", "27"]
+
+
+def test_shipped_catalogs_pass_the_check():
+    result = run_cli("catalogs", "check")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "cause"), [
+    (["run", "--snapshot", "--url", "http://x"], "argument --url: not allowed with argument "
+                                                 "--snapshot (see `speerpunt run --help`)"),
+    (["run", "--min-complete", "1.5"], "argument --min-complete: expected a fraction from 0 "
+                                       "to 1, not '1.5' (see `speerpunt run --help`)"),
+    (["catalogs", "translate"], "argument action: invalid choice: 'translate'"),
+    (["run", "--url", "ftp://example.com/"], "--url must be an http(s) URL, "
+                                             "not 'ftp://example.com/'"),
+    (["run", "-s", "lowercase=1"], "-s lowercase: unknown setting"),
+])
+def test_bad_usage_exits_2_with_one_line_naming_the_mistake(args, cause, tmp_path):
+    result = run_cli(*args, "--output", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"speerpunt: {cause}") and result.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_export_without_records_fails_with_one_line(tmp_path):
+    result = run_cli("export", "--output", str(tmp_path / "out"), "--locales",
+                     str(tmp_path / "loc"))
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "no records" in result.stderr
+
+
+@pytest.mark.parametrize(("count", "text"), [(0, "0 files changed"), (1, "1 file changed"),
+                                            (12, "12 files changed")])
+def test_summary_counts_files_in_plain_english(count, text):
+    from pipeline.outputs.report import files_changed
+
+    assert files_changed(count) == text
+
+
+def test_help_names_exit_codes():
+    result = run_cli("--help")
+    assert result.returncode == 0 and "Exit codes: 0 done; 1" in result.stdout
+
+
+@pytest.mark.slow
+def test_run_replaces_a_corrupt_records_file(workdir):
+    (workdir / "output" / "records.jsonl").write_text("{not json\n")
+    result = run_cli("run", "--snapshot", "--output", str(workdir / "output"),
+                     "--locales", str(workdir / "locales"))
+    assert result.returncode == 0, result.stderr
+    assert "changes: first run" in result.stdout
+    assert (workdir / "output" / "records.jsonl").read_bytes() == \
+        (ROOT / "output" / "records.jsonl").read_bytes()

@@ -1,0 +1,94 @@
+"""Fault injection for tests/faults/test_run_faults.py: a full disk, a kill, a read-only directory.
+
+Python imports `sitecustomize` at start-up from the first directory on sys.path
+that has one. tests/faults/test_run_faults.py puts this directory first on PYTHONPATH of the
+`speerpunt` subprocess and sets SPEERPUNT_FAULT; without that variable this
+module does nothing. These are simulations: the tests (and CI) run as root, for
+whom chmod does not stop writes, and a real full or read-only file system is not
+something a test can make on every machine. The fault is raised exactly where
+the real one would surface, in the calls pipeline/files.py makes while staging:
+
+  SPEERPUNT_FAULT=enospc:N   the N-th os.fsync raises ENOSPC (No space left on device)
+  SPEERPUNT_FAULT=sigkill:N  at the N-th os.fsync the process SIGKILLs itself
+  SPEERPUNT_FAULT=erofs      tempfile.mkstemp raises EROFS (Read-only file system) for
+                             directories at or under SPEERPUNT_FAULT_DIR
+  SPEERPUNT_FAULT=eperm:NAME os.replace onto a file named NAME raises EPERM (Operation not
+                             permitted), as for a file made immutable with `chattr +i`
+  SPEERPUNT_FAULT=full:NAME  os.fsync of a file whose name contains NAME raises ENOSPC
+                             (a disk that fills up while the commit journal is written)
+  SPEERPUNT_FAULT=slow:SECS  every os.replace and os.link takes SECS longer: the commit's
+                             window is wide enough for a test to kill the process inside it
+"""
+
+import os
+
+FAULT = os.environ.get("SPEERPUNT_FAULT", "")
+
+if FAULT:
+    import errno
+    import signal
+    import tempfile
+
+    kind, _, count = FAULT.partition(":")
+
+    if kind in ("enospc", "sigkill"):
+        _real_fsync = os.fsync
+        _calls = 0
+        _at = int(count or 1)
+
+        def fsync(fd):
+            global _calls
+            _calls += 1
+            if _calls == _at:
+                if kind == "sigkill":
+                    os.kill(os.getpid(), signal.SIGKILL)
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return _real_fsync(fd)
+
+        os.fsync = fsync
+
+    elif kind == "erofs":
+        _real_mkstemp = tempfile.mkstemp
+        _read_only = os.path.realpath(os.environ["SPEERPUNT_FAULT_DIR"])
+
+        def mkstemp(suffix=None, prefix=None, dir=None, text=False):
+            where = os.path.realpath(dir if dir is not None else tempfile.gettempdir())
+            if where == _read_only or where.startswith(_read_only + os.sep):
+                raise OSError(errno.EROFS, "Read-only file system", str(dir))
+            return _real_mkstemp(suffix, prefix, dir, text)
+
+        tempfile.mkstemp = mkstemp
+
+    elif kind == "eperm":
+        _real_replace = os.replace
+
+        def replace(source, target, **options):
+            if os.path.basename(target) == count:
+                raise OSError(errno.EPERM, "Operation not permitted", str(target))
+            return _real_replace(source, target, **options)
+
+        os.replace = replace
+
+    elif kind == "full":
+        _real_fsync = os.fsync
+
+        def fsync(fd):
+            if count in os.path.basename(os.readlink(f"/proc/self/fd/{fd}")):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return _real_fsync(fd)
+
+        os.fsync = fsync
+
+    elif kind == "slow":
+        import time
+
+        def slowed(real):
+            def call(*args, **options):
+                time.sleep(float(count))
+                return real(*args, **options)
+            return call
+
+        os.replace, os.link = slowed(os.replace), slowed(os.link)
+
+    else:
+        raise ValueError(f"unknown SPEERPUNT_FAULT {FAULT!r}")
