@@ -7,3 +7,8 @@ class RunFailed(Exception):
 
 class BadUsage(Exception):
     """Bad usage or configuration: exit 2 with this one line."""
+
+
+def unexpected(error: BaseException) -> str:
+    """The one line for an error nobody foresaw: still one line for cron, and said as a bug."""
+    return f"unexpected {type(error).__name__}: {error} (please report it)"

@@ -1,26 +1,35 @@
-"""Text normalisation, URL safety and slug ids shared by the spider pipelines and the tests.
+"""Text normalisation, URL safety and slug ids shared by spiders, pipelines and outputs.
 
-Whitespace is collapsed and control characters removed; quotes, apostrophes,
-`<`, `>`, `&` and every other character stay exactly as the site has them,
-so translators see the site's own text.
+Whitespace is collapsed, control characters and invisible format characters
+removed; quotes, apostrophes, `<`, `>`, `&` and every other visible character
+stay exactly as the site has them, so translators see the site's own text.
 """
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # C0 and C1 controls and DEL. The ones str.split() counts as whitespace (tab, newline,
 # CR, VT, FF, FS..US, NEL) become a space; the rest (NUL, U+0004, ...) are removed:
 # msgfmt rejects a catalog holding them and no reader can see them.
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# Invisible format characters (Unicode category Cf): a soft hyphen a hyphenation filter
+# adds, zero-width spaces and joiners, word joiners, byte-order marks, direction marks.
+# No reader sees them, so a change made only of them must change nothing.
+_FORMAT = re.compile(  # Unicode 14's Cf, as Python 3.11 knows it
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]")
 _NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
 def normalise_text(text: str) -> str:
-    """NFC, controls removed, every whitespace run (no-break spaces included) to one space."""
-    text = unicodedata.normalize("NFC", _CONTROL.sub("", text))  # removed first: a control
-    return " ".join(text.split())  # between a letter and its accent would keep them apart
+    """NFC, controls and invisible format characters removed, every whitespace run
+    (no-break spaces included) to one space."""
+    text = unicodedata.normalize("NFC", _FORMAT.sub("", _CONTROL.sub("", text)))  # first: a
+    return " ".join(text.split())  # control between a letter and its accent would split them
 
 
 def replaced_reference(html: str) -> str | None:
@@ -62,3 +71,16 @@ def split_heading(heading: str) -> tuple[str, str]:
     """'Name: tagline' split at the first colon into (name, tagline)."""
     name, _, tagline = heading.partition(":")
     return name.strip(), tagline.strip()
+
+
+def without_credentials(url: str) -> str:
+    """url without a user name or password (`https://user:secret@host/` -> `https://host/`),
+    so no message, report or record ever shows one."""
+    try:
+        parts = urlsplit(url)
+        if "@" not in parts.netloc:
+            return url
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=host))
+    except ValueError:
+        return url
