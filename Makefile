@@ -15,6 +15,7 @@ run: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 -q
 
 # While iterating: everything but the slow end-to-end tests.
@@ -34,6 +35,7 @@ test-weblate: $(BIN)/.installed $(WEBLATE_VENV)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run.py

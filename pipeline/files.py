@@ -1,11 +1,10 @@
-"""Files appear whole, and a run's files all at once: staged, fsynced, committed by journal.
+"""File primitives: files appear whole, nothing is opened through a link.
 
-A Publication stages each changed file as a temporary copy as soon as it is
-ready (so a large run does not hold every file in memory) and commits them
-all through the journal (pipeline/journal.py). A failure while staging (full
-disk, read-only directory) removes what was staged; a failure while
-committing puts every target back: either way every target stays as it was.
-Nothing is opened through a symbolic link, and only regular files are replaced.
+A temporary copy is written beside its target and fsynced before it replaces
+it; bytes are compared with the file on disk as they are produced, so an
+unchanged file is never rewritten; a symlink, FIFO, socket or device where a
+file should be is refused. The commit of many files at once (the journal) is
+built on these in pipeline/publish/commit.py.
 """
 
 import errno
@@ -16,134 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from pipeline.errors import RunFailed
-from pipeline.publish import interrupt, journal
-
-
-class Publication:
-    """Stage files now, commit them together; only inside roots (journal in the first)."""
-
-    def __init__(self, *roots: Path):
-        self.roots = [(root, root.resolve()) for root in roots]
-        self.staged: list[tuple[Path, Path]] = []
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.abort()
-
-    def stage(self, path: Path, data: bytes | Iterable[bytes]) -> bool:
-        """Write data (bytes, or chunks as they are made) beside path as a temporary copy,
-        unless path already holds exactly that; True when staged."""
-        self._check_inside(path)
-        try:
-            temporary = _temporary_copy(path, [data] if isinstance(data, bytes) else data)
-        except OSError as error:
-            self.abort()
-            raise RunFailed(f"cannot write {error.filename or path}: {error.strerror}; "
-                            "nothing was changed") from None
-        except RunFailed:
-            self.abort()
-            raise
-        if temporary is not None:
-            self.staged.append((temporary, path))
-        return temporary is not None
-
-    def pending(self, path: Path) -> Path:
-        """Where the bytes path will hold after commit are now: its staged copy, or path."""
-        return next((temporary for temporary, target in self.staged if target == path), path)
-
-    def commit(self) -> list[Path]:
-        """Make every staged copy visible at once (index.json last); the targets replaced.
-
-        SIGINT/SIGTERM/SIGHUP are held meanwhile (pipeline/interrupt.py): one
-        that arrives before the commit point (the journal's removal) undoes the
-        commit and is then raised, so an interrupted run has published nothing;
-        one that arrives later is too late to stop anything and is dropped.
-        """
-        if not self.staged:
-            return []
-        order = sorted(self.staged, key=lambda pair: pair[1].name == "index.json")
-        directory = self.roots[0][0] if self.roots else order[0][1].parent
-        with interrupt.held() as hold:
-            self._commit(order, directory, hold)
-        self.staged = []
-        return [target for _, target in order]
-
-    def _commit(self, order: list[tuple[Path, Path]], directory: Path, hold) -> None:
-        entries = []
-        try:
-            for temporary, target in order:
-                backup = None
-                if os.path.lexists(target):
-                    backup = journal.backup_path(target)
-                    os.link(target, backup, follow_symlinks=False)
-                entries.append({"temporary": str(temporary), "target": str(target),
-                                "backup": backup and str(backup)})
-            journal.sync_directories([temporary for temporary, _ in order])
-            path = journal.write(directory, "commit", entries)
-        except OSError as error:
-            _drop_backups(entries)
-            raise RunFailed(f"cannot prepare the commit in {error.filename or directory}: "
-                            f"{error.strerror}; nothing was changed") from None
-        try:
-            for entry in entries:
-                _rename(entry)
-            journal.sync_directories([target for _, target in order])
-            if hold.signals:
-                raise InterruptedError
-        except OSError as error:
-            journal.write(directory, "rollback", entries)
-            journal.roll_back(entries)
-            journal.finish(path)
-            if isinstance(error, InterruptedError):
-                return  # held() raises Interrupted for the signal
-            raise RunFailed(f"cannot publish {error.filename}: {error.strerror}; "
-                            "every file was put back as it was") from None
-        hold.committed = True  # the journal alone now decides: it says commit
-        journal.finish(path)
-        _drop_backups(entries)
-
-    def abort(self) -> None:
-        for temporary, _ in self.staged:
-            temporary.unlink(missing_ok=True)
-        self.staged = []
-
-    def _check_inside(self, path: Path) -> None:
-        if not self.roots:
-            return
-        real = path.parent.resolve() / path.name
-        if path.is_symlink() or not any(real.is_relative_to(root) for _, root in self.roots):
-            names = " and ".join(str(given) for given, _ in self.roots)
-            raise RunFailed(f"refusing to write {path}: it leads outside {names}")
-
-
-def _rename(entry: dict) -> None:
-    try:
-        os.replace(entry["temporary"], entry["target"])
-    except OSError as error:
-        error.filename = entry["target"]
-        raise
-
-
-def _drop_backups(entries: list[dict]) -> None:
-    for entry in entries:
-        if entry["backup"]:
-            Path(entry["backup"]).unlink(missing_ok=True)
-
-
-def publish(files: dict[Path, bytes], *roots: Path) -> list[Path]:
-    """Stage every file, then commit them together; the paths replaced."""
-    with Publication(*roots) as publication:
-        for path, data in files.items():
-            publication.stage(path, data)
-        return publication.commit()
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
     """Replace path alone with data, whole (no journal: for report.json and the
     records `scrapy crawl` writes); True when written."""
-    temporary = _temporary_copy(path, [data])
+    temporary = temporary_copy(path, [data])
     if temporary is None:
         return False
     try:
@@ -151,11 +28,11 @@ def write_atomic(path: Path, data: bytes) -> bool:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    journal.sync_directories([path])
+    sync_directories([path])
     return True
 
 
-def _temporary_copy(path: Path, chunks: Iterable[bytes]) -> Path | None:
+def temporary_copy(path: Path, chunks: Iterable[bytes]) -> Path | None:
     """A temporary copy of chunks beside path; None when path already holds exactly them.
 
     Chunks are compared with path as they come, and nothing is written while they
@@ -294,3 +171,13 @@ def remove_stale_temporaries(*directories: Path) -> None:
         if directory.is_dir():
             for leftover in directory.rglob(".*.tmp"):
                 leftover.unlink(missing_ok=True)
+
+
+def sync_directories(paths) -> None:
+    """fsync the directories holding paths, so renames and unlinks survive a power loss."""
+    for directory in sorted({str(Path(path).parent) for path in paths}):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

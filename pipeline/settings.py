@@ -35,8 +35,13 @@ FEED_EXPORT_ENCODING = "utf-8"
 # are off, and no JOBDIR is kept: a run writes nothing outside its directories.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# The collector gathers every crawl's items into its harvest; the publisher commits it
+# when a spider runs alone (`scrapy crawl`, Scrapyd) through the same service as
+# `speerpunt run` (pipeline/publish/service.py).
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None,
-              "scrapy.extensions.remote_control.RemoteControl": None}
+              "scrapy.extensions.remote_control.RemoteControl": None,
+              "pipeline.crawl.collect.Collector": 100,
+              "pipeline.publish.extension.Publisher": 200}
 
 # Bounded work: the crawl's deadline in seconds, and the most article links it follows.
 CLOSESPIDER_TIMEOUT = 600
@@ -53,12 +58,12 @@ ITEM_PIPELINES = {
     "pipeline.crawl.pipelines.NormalisePipeline": 100,
     "pipeline.crawl.pipelines.SafeUrlPipeline": 150,
     "pipeline.crawl.pipelines.ValidatePipeline": 200,
-    "pipeline.crawl.pipelines.CollectPipeline": 900,
 }
 
-# Where CollectPipeline publishes records.jsonl after a passing crawl
-# (also under `scrapy crawl` and Scrapyd: `-s SPEERPUNT_OUTPUT=DIR`).
+# Where a spider run alone publishes (`scrapy crawl`, Scrapyd: -s SPEERPUNT_OUTPUT=DIR
+# -s SPEERPUNT_LOCALES=DIR): records, catalogs and exports, as `speerpunt run` does.
 SPEERPUNT_OUTPUT = "output"
+SPEERPUNT_LOCALES = "locales"
 SPEERPUNT_PUBLISH = True
 # Losses the publication guard may let through when `scrapy crawl` publishes
 # (`speerpunt run --accept-loss` is the same for a run): KEY,KEY or "all".

@@ -1,26 +1,30 @@
-"""The `clusters` spider: reads the cluster-policy page by its document structure.
+"""The `clusters` spider: reads the overview page (the list of clusters) by its structure.
 
 No theme class is relied on. The main content (`<main>`, else `role="main"`, else
 `<body>`) is read as a sequence of text blocks (spiders/blocks.py) and each block
 is given its role by plain rules (spiders/classify.py); every block must be placed
 in a record field or be page chrome (spiders/coverage.py). The breadcrumb is the
 navigation landmark labelled "breadcrumb" (aria-label, aria-labelledby, a hidden
-heading, schema.org BreadcrumbList or a class name).
+heading, schema.org BreadcrumbList or a class name). Each teaser's article page
+gives the article's own URL and its date.
 """
 
+import re
+from datetime import datetime
 from urllib.parse import urlparse, urlunparse
 
 import scrapy
-from scrapy import signals
 from scrapy.http import HtmlResponse
 
+from pipeline.items import Article, Cluster, Page
+from pipeline.text import normalise_text, split_heading
 from spiders import coverage
+from spiders.base import BaseSpider
 from spiders.blocks import read_blocks
 from spiders.checks import describe_failure, page_problem
 from spiders.classify import Classifier, Reading, announced_count
 
-LIVE_URL = "https://invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy"
-
+PAGE_ID = "cluster-policy"
 _MAIN = ("//main", "//*[@role='main']", "//body")  # the first that the page has
 _BREADCRUMB = (
     "(//*[contains(translate(@aria-label, 'BREADCUMB', 'breadcumb'), 'breadcrumb')]"
@@ -30,6 +34,14 @@ _BREADCRUMB = (
     " | //*[contains(translate(@class, 'BREADCUMB', 'breadcumb'), 'breadcrumb')])[1]"
 )
 _TEXT = ".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+# The article's own date: its published-time metadata, else the first <time> after its
+# title that is not in a sidebar, a navigation, a header, a footer or a list of teasers.
+_PUBLISHED = "//meta[@property='article:published_time']/@content"
+_TIME_AFTER_TITLE = ("(//main//h1)[1]/following::time[@datetime][not(ancestor::aside or "
+                     "ancestor::nav or ancestor::footer or ancestor::header or ancestor::li)]"
+                     "/@datetime")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                       r"(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
 def canonical_url(response) -> str:
@@ -62,49 +74,27 @@ def element_text(selector) -> str:
     return "".join(selector.xpath(_TEXT).getall())
 
 
-class ClustersSpider(scrapy.Spider):
-    """One cluster-policy page, plus each teaser's article page for its URL and date."""
+def iso_date(value: str | None) -> str | None:
+    """value when it is an ISO 8601 date or date-time (as RFC 3339 writes them), else None."""
+    value = (value or "").strip()
+    if not _ISO_DATE.fullmatch(value):
+        return None
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value
+
+
+def same_title(one: str, other: str) -> bool:
+    return normalise_text(one).casefold() == normalise_text(other).casefold()
+
+
+class ClustersSpider(BaseSpider):
+    """The overview page, plus each teaser's article page for its URL and date."""
 
     name = "clusters"
-
-    def __init__(self, url: str | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.start_url = url or LIVE_URL
-        self.allowed_domains = [urlparse(self.start_url).hostname]
-        self.failure: str | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler, *args, **kwargs):
-        spider = super().from_crawler(crawler, *args, **kwargs)
-        crawler.signals.connect(spider.page_scheduled, signal=signals.request_scheduled)
-        crawler.signals.connect(spider.page_dropped, signal=signals.request_dropped)
-        return spider
-
-    async def start(self):
-        yield scrapy.Request(self.start_url, callback=self.parse, errback=self.page_failed)
-
-    def fail(self, reason: str) -> None:
-        """Remember the first reason this crawl must not be published."""
-        if self.failure is None:
-            self.failure = reason
-            self.logger.error(reason)
-
-    def page_failed(self, failure):
-        """Errback of the cluster page: a crawl without its page publishes nothing."""
-        self.fail(describe_failure(failure, self.allowed_domains[0]))
-
-    def page_scheduled(self, request):
-        """A redirect of the page to another host: Scrapy drops it unfetched, with no errback."""
-        if request.callback == self.parse and request.meta.get("redirect_urls"):
-            host, allowed = urlparse(request.url).hostname or "", self.allowed_domains[0]
-            if host != allowed and not host.endswith("." + allowed):
-                self.fail(f"refused to leave {allowed}: redirected to {request.url}")
-
-    def page_dropped(self, request):
-        """A redirect of the page back to a URL already fetched: the duplicate filter drops it."""
-        if request.callback == self.parse and request.meta.get("redirect_urls"):
-            hops = " -> ".join([*request.meta["redirect_urls"], request.url])
-            self.fail(f"redirect loop: {hops}")
+    source_key = "clusters"
 
     def parse(self, response):
         """Page, clusters and teaser requests from the cluster-policy page.
@@ -112,7 +102,7 @@ class ClustersSpider(scrapy.Spider):
         @snapshot en/business-environment/cluster-policy
         @returns items 8 8
         @returns requests 2 2
-        @scrapes type url
+        @scrapes id url
         """
         problem = page_problem(response)
         if problem:
@@ -123,42 +113,24 @@ class ClustersSpider(scrapy.Spider):
         problem = coverage.refusal(reading.roles, response.url)
         if problem:
             self.fail(problem)
-        yield {
-            "type": "page",
-            "title": reading.title,
-            "intro": " ".join(reading.intro),
-            "url": page_url,
-            "breadcrumbs": self.breadcrumbs(response),
-            "announced_clusters": announced_count(reading.title),
-        }
+        yield Page(id=PAGE_ID, title=reading.title, intro=" ".join(reading.intro), url=page_url,
+                   breadcrumbs=self.breadcrumbs(response),
+                   announced=announced_count(reading.title))
         for position, cluster in enumerate(reading.of_kind("cluster"), start=1):
-            yield {
-                "type": "cluster",
-                "position": position,
-                "heading": cluster.heading,
-                "description": " ".join(cluster.text),
-                "url": page_url,
-            }
-        for position, teaser in enumerate(reading.of_kind("article"), start=1):
-            item = {
-                "type": "article",
-                "position": position,
-                "title": teaser.heading,
-                "summary": " ".join(teaser.text),
-                "url": public_url(teaser.url, response, page_url),
-            }
+            name, tagline = split_heading(cluster.heading)
+            yield Cluster(position=position, name=name, tagline=tagline,
+                          description=" ".join(cluster.text), url=page_url)
+        for order, teaser in enumerate(reading.of_kind("article"), start=1):
+            item = Article(title=teaser.heading, summary=" ".join(teaser.text),
+                           url=public_url(teaser.url, response, page_url), order=order)
             host = urlparse(response.url).hostname
             if urlparse(teaser.url).hostname != host:
                 self.crawler.stats.inc_value("speerpunt/offsite_refused")
                 self.logger.warning("not following %s: outside %s", teaser.url, host)
                 yield item
                 continue
-            yield scrapy.Request(
-                teaser.url,
-                callback=self.parse_article,
-                errback=self.article_failed,
-                cb_kwargs={"item": item},
-            )
+            yield scrapy.Request(teaser.url, callback=self.parse_article,
+                                 errback=self.article_failed, cb_kwargs={"item": item})
 
     def read(self, response, page_url: str) -> Reading:
         """The page read; the placed/chrome/unplaced counts go to the crawl stats."""
@@ -176,21 +148,56 @@ class ClustersSpider(scrapy.Spider):
         items = trail.xpath(".//li") or trail.xpath(".//a")
         return [text for text in (element_text(item).strip() for item in items) if text]
 
-    def parse_article(self, response, item):
-        """The article's own URL (after redirects) and its publication date when shown."""
-        if isinstance(response, HtmlResponse):
-            item["url"] = public_url(canonical_url(response), response, item["url"])
-            date = response.xpath(
-                "(//main//time/@datetime | //meta[@property='article:published_time']/@content)[1]"
-            ).get()
-            if date:
-                item["date"] = date.strip()
+    def parse_article(self, response, item: Article):
+        """The article's own URL (after redirects) and its publication date when shown.
+
+        A redirect to a page that is not the article (a home page, another article) is a
+        failed article page: the teaser keeps what was last published for it (stale).
+        """
+        if not isinstance(response, HtmlResponse):
+            yield item
+            return
+        if response.meta.get("redirect_urls") and not self.is_the_article(response, item):
+            item.stale = f"{item.url} redirects to {response.url}, which is not the article"
+            self.logger.warning("article %s: %s", item.url, item.stale)
+            yield item
+            return
+        item.url = public_url(canonical_url(response), response, item.url)
+        shown = response.xpath(_PUBLISHED).get() or response.xpath(_TIME_AFTER_TITLE).get()
+        if shown is not None:
+            item.date = iso_date(shown)
+            if item.date is None:
+                item.stale = f"{response.url} shows a date that is not ISO 8601: {shown.strip()!r}"
+                self.logger.warning("article %s: %s", item.url, item.stale)
         yield item
 
+    @staticmethod
+    def is_the_article(response, item: Article) -> bool:
+        """The page reached declares the teaser's URL as canonical, or has its title."""
+        if public_url(canonical_url(response), response, item.url) == item.url:
+            return True
+        titles = [response.xpath("//meta[@property='og:title']/@content").get(),
+                  element_text(response.xpath("(//h1)[1]")) if response.xpath("//h1") else None]
+        return any(title and same_title(title, item.title) for title in titles)
+
     def article_failed(self, failure):
-        """A teaser whose article cannot be fetched: marked stale, so CollectPipeline
-        gives it the date and final URL last published."""
+        """A teaser whose article cannot be fetched: marked stale, so the run gives it the
+        date and final URL last published."""
         item = failure.request.cb_kwargs["item"]
-        item["stale"] = describe_failure(failure, self.allowed_domains[0])
-        self.logger.warning("article %s: %s", item["url"], item["stale"])
+        item.stale = describe_failure(failure, self.crawled_host)
+        self.logger.warning("article %s: %s", item.url, item.stale)
         yield item
+
+    def refusal(self, records) -> str | None:
+        """The page, at least one cluster, and as many clusters as the title announces."""
+        pages = [record for record in records if isinstance(record, Page)]
+        clusters = [record for record in records if isinstance(record, Cluster)]
+        if not pages:
+            return "no page was crawled"
+        page = pages[0]
+        if not clusters:
+            return f"no clusters found on {page.url}"
+        if page.announced is not None and page.announced != len(clusters):
+            return (f"{len(clusters)} clusters found but the title {page.title!r} "
+                    f"announces {page.announced} on {page.url}")
+        return None

@@ -5,7 +5,8 @@ import os
 import pytest
 
 from pipeline.errors import RunFailed
-from pipeline.files import Publication, holds, publish
+from pipeline.files import holds
+from pipeline.publish.commit import Publication, publish
 
 OLD = b"msgid \"a\"\nmsgstr \"b\"\n\nmsgid \"c\"\nmsgstr \"d\"\n"
 

@@ -31,13 +31,14 @@ def test_normalise_is_idempotent(text):
 @given(texts)
 @example("  let's\u00a0talk\t\nR&D  ")
 @example("e\x04\u0301 a\x00b\x85c")
-def test_normalise_changes_only_whitespace_and_controls(text):
+@example("Flux\u200b50 spear\u00adhead\ufeff \u2060x\u200d")
+def test_normalise_changes_only_whitespace_controls_and_invisible_format_characters(text):
     def no_space(value):
         return re.sub(r"\s", "", value)
 
-    visible = "".join(char for char in text if unicodedata.category(char) != "Cc")
+    visible = "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf"))
     assert no_space(normalise_text(text)) == no_space(unicodedata.normalize("NFC", visible))
-    assert not any(unicodedata.category(char) == "Cc" for char in normalise_text(text))
+    assert not any(unicodedata.category(char) in ("Cc", "Cf") for char in normalise_text(text))
 
 
 @given(texts)

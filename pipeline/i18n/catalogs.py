@@ -1,7 +1,9 @@
-"""en/nl/fr catalogs kept in step with the template, where no translation is lost.
+"""Each domain's en/nl/fr catalogs kept in step with its template; no translation is lost.
 
 The merge is exact and linear: entries are matched by msgctxt, never by
 similarity, so a translation can only stay with its own place on the page.
+Every source's texts form one gettext domain whose source language is the
+source's (sources.json): a site written in Dutch has Dutch msgids.
 """
 
 import gettext
@@ -13,36 +15,49 @@ from io import BytesIO
 from pathlib import Path
 
 from pipeline.errors import RunFailed
+from pipeline.files import open_regular
 from pipeline.i18n import po
-from pipeline.i18n.template import DOMAIN, build_template
+from pipeline.i18n.reading import completeness, visible
+from pipeline.i18n.template import build_template
+from pipeline.items import Record
+from pipeline.layout import Layout
+from pipeline.sources import LOCALES, OVERVIEW, domains
+from pipeline.sources import source as source_of
 
-LANGUAGES = ("en", "nl", "fr")
 # (msgctxt, msgid) of the message in our .mo files holding the sha256 of their .po's bytes
 SOURCE_STAMP = ("speerpunt/source", "sha256")
-SOURCE_LANGUAGE = "en"
 HEADER_ORDER = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date",
                 "PO-Revision-Date", "Last-Translator", "Language-Team", "Language",
                 "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Plural-Forms")
 
 
-def template_path(locales: Path) -> Path:
-    return locales / f"{DOMAIN}.pot"
+def template_path(locales: Path, domain: str = OVERVIEW) -> Path:
+    return Layout(Path(), locales).template(domain)
 
 
-def po_path(locales: Path, language: str) -> Path:
-    return locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+def po_path(locales: Path, language: str, domain: str = OVERVIEW) -> Path:
+    return Layout(Path(), locales).catalog(domain, language)
 
 
-def mo_path(locales: Path, language: str) -> Path:
-    return po_path(locales, language).with_suffix(".mo")
+def mo_path(locales: Path, language: str, domain: str = OVERVIEW) -> Path:
+    return Layout(Path(), locales).compiled(domain, language)
 
 
 def read_catalog(path: Path) -> po.Catalog | None:
     """The catalog at path, None when there is none yet; RunFailed (file:line) when corrupt."""
+    return read_catalog_bytes(path)[0]
+
+
+def read_catalog_bytes(path: Path) -> tuple[po.Catalog | None, str | None]:
+    """The catalog at path and the sha256 of the very bytes it was read from (None, None
+    when there is no file); RunFailed (file:line) when corrupt."""
     try:
-        return po.read(path)
-    except FileNotFoundError:
-        return None
+        handle = open_regular(path)
+        if handle is None:
+            return None, None
+        with handle:
+            data = handle.read()
+        return po.parse(data, path), hashlib.sha256(data).hexdigest()
     except po.POError as error:
         raise RunFailed(str(error)) from None
     except OSError as error:
@@ -60,6 +75,13 @@ class MergeReport:
     restored: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)  # context-less, matched by their text
     charset: str = "UTF-8"  # what the catalog declared; it is written back as UTF-8
+
+    def joined(self, other: "MergeReport") -> "MergeReport":
+        """Both merges together (one language's catalogs of several domains)."""
+        lists = {name: getattr(self, name) + getattr(other, name) for name in
+                 ("new", "fuzzy", "unfuzzied", "obsolete", "restored", "recovered")}
+        return MergeReport(**lists, charset=other.charset if self.charset == "UTF-8"
+                           else self.charset)
 
 
 def merge(template: po.Catalog, catalog: po.Catalog) -> tuple[list[po.Entry], MergeReport]:
@@ -155,7 +177,8 @@ def _follow_source(entry: po.Entry, text: str, report: MergeReport) -> None:
     entry.msgid = text
 
 
-def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | None) -> po.Entry:
+def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | None,
+                   domain: str = OVERVIEW) -> po.Entry:
     """A valid header that leaves alone what Weblate or Poedit wrote.
 
     Template fields, Language and a Plural-Forms meaning Babel's rule are enforced;
@@ -179,8 +202,10 @@ def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | N
     names = [*old, *HEADER_ORDER]  # the catalog's own order; fields it lacks in GNU's order
     ordered = {name: fields.pop(name) for name in names if name in fields}
     ordered.update(fields)
+    what = "the “7 spearhead clusters” page" if domain == OVERVIEW \
+        else f"the site of {source_of(domain).name}"
     header = po.Entry(msgid="", comments=existing.header.comments if existing else [
-        f"{Locale.parse(language).english_name} translation of the “7 spearhead clusters” page.",
+        f"{Locale.parse(language).english_name} translation of {what}.",
     ])
     po.Catalog(header, []).set_header_fields(ordered)
     return header
@@ -216,45 +241,67 @@ def plural_forms(language: str, written: str | None) -> str:
 class Update:
     """What `catalogs update` staged, and what it means for each language."""
 
-    reports: dict[str, MergeReport]
-    stats: dict[str, "Stats"]
-    compiled: dict[str, bytes]
+    reports: dict[str, MergeReport]  # by language, every domain's merge together
+    stats: dict[str, "Stats"]  # by language, every domain's figures together
+    compiled: dict[tuple[str, str], bytes]  # (domain, language) -> .mo bytes
 
 
-def plan_update(records: list[dict], locales: Path, stage, compile: bool = False) -> Update:
-    """Stage the template and every catalog (and their .mo when compile is set).
+def by_domain(records: list[Record]) -> dict[str, list[Record]]:
+    """The records of each gettext domain, in registry order; the overview's always."""
+    known = domains()
+    grouped: dict[str, list[Record]] = {OVERVIEW: []}
+    for record in records:
+        grouped.setdefault(source_of(record.source).domain, []).append(record)
+    return {domain: grouped[domain] for domain in known if domain in grouped}
+
+
+def plan_update(records: list[Record], locales: Path, stage, compile: bool = False,
+                expect=None) -> Update:
+    """Stage every domain's template and catalogs (and their .mo when compile is set).
 
     Nothing is published here: stage(path, chunks) is a Publication's, which
     writes a temporary copy as the bytes are made, unless the file already
-    holds them. One catalog is in memory at a time, and no file's bytes whole.
+    holds them; expect(path, sha256) tells it which bytes each catalog was merged
+    from, so a save in between is never overwritten. One catalog is in memory at
+    a time, and no file's bytes whole.
     """
-    pot = template_path(locales)
-    template, changed = build_template(records, pot)
-    if changed:
-        stage(pot, po.chunks(template))
+    layout = Layout(Path(), locales)
     update = Update({}, {}, {})
-    words = sum(len(entry.msgid.split()) for entry in template.entries)
-    for language in LANGUAGES:
-        _update_catalog(template, locales, language, update, stage, compile, words)
+    for domain, group in by_domain(records).items():
+        pot = layout.template(domain)
+        template, changed = build_template(group, pot, domain)
+        if changed:
+            stage(pot, po.chunks(template))
+        words = sum(len(entry.msgid.split()) for entry in template.entries)
+        for language in LOCALES:
+            _update_catalog(template, layout, domain, language, update, stage, compile, words,
+                            expect)
     return update
 
 
-def _update_catalog(template, locales: Path, language: str, update: Update, stage,
-                    compile: bool, words: int) -> None:
-    """One language; its catalog is freed on return, before the next one is read."""
-    path = po_path(locales, language)
-    existing = read_catalog(path)
-    entries, update.reports[language] = merge(template, existing or po.Catalog(po.Entry(""), []))
-    catalog = po.Catalog(catalog_header(language, template, existing), entries)
+def _update_catalog(template, layout: Layout, domain: str, language: str, update: Update,
+                    stage, compile: bool, words: int, expect) -> None:
+    """One catalog; it is freed on return, before the next one is read."""
+    path = layout.catalog(domain, language)
+    existing, digest_read = read_catalog_bytes(path)
+    if expect is not None:
+        expect(path, digest_read)
+    entries, report = merge(template, existing or po.Catalog(po.Entry(""), []))
+    catalog = po.Catalog(catalog_header(language, template, existing, domain), entries)
     del existing, entries
     digest = hashlib.sha256()
     changed = stage(path, _hashed(po.chunks(catalog), digest))
-    update.stats[language] = stats(catalog, language, words)
+    figures = stats(catalog, language, words, source_of(domain).language == language)
+    update.reports[language] = update.reports[language].joined(report) \
+        if language in update.reports else report
+    update.stats[language] = update.stats[language] + figures \
+        if language in update.stats else figures
     if compile:
-        mo = (None if changed else fresh_mo(locales, language, digest.hexdigest())) \
-            or compile_mo(catalog, language, digest.hexdigest())
-        stage(mo_path(locales, language), mo)
-        update.compiled[language] = mo
+        mo_file = layout.compiled(domain, language)
+        mo = (None if changed else fresh_mo(mo_file, digest.hexdigest())) \
+            or compile_mo(catalog, language, digest.hexdigest(), domain)
+        stage(mo_file, mo)
+        update.compiled[domain, language] = mo
 
 
 def _hashed(chunks, digest):
@@ -264,7 +311,7 @@ def _hashed(chunks, digest):
         yield chunk
 
 
-def fresh_mo(locales: Path, language: str, digest: str) -> bytes | None:
+def fresh_mo(mo_file: Path, digest: str) -> bytes | None:
     """The .mo on disk if speerpunt compiled it from .po bytes with this sha256, else None.
 
     By content, never by file times: `cp -p`, `rsync -t` or an unzipped download
@@ -272,38 +319,40 @@ def fresh_mo(locales: Path, language: str, digest: str) -> bytes | None:
     compiled (`pybabel compile -f` puts fuzzy translations in) carries no stamp.
     """
     try:
-        mo = mo_path(locales, language).read_bytes()
+        mo = mo_file.read_bytes()
         stamp = gettext.GNUTranslations(BytesIO(mo)).pgettext(*SOURCE_STAMP)
     except (OSError, ValueError, LookupError, struct.error):  # missing, or not a .mo at all
         return None
     return mo if stamp == f"sha256:{digest}" else None
 
 
-def current_mo(locales: Path, language: str, force: bool = False) -> tuple[bytes, bool]:
+def current_mo(locales: Path, language: str, force: bool = False,
+               domain: str = OVERVIEW) -> tuple[bytes, bool]:
     """The .mo of the .po as it is now, and whether it had to be compiled (force: always)."""
-    path = po_path(locales, language)
+    path = po_path(locales, language, domain)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise RunFailed(f"{path}: cannot read: {error.strerror}") from None
     digest = hashlib.sha256(data).hexdigest()
-    mo = None if force else fresh_mo(locales, language, digest)
+    mo = None if force else fresh_mo(mo_path(locales, language, domain), digest)
     if mo is not None:
         return mo, False
     try:
         catalog = po.parse(data, path)
     except po.POError as error:
         raise RunFailed(str(error)) from None
-    return compile_mo(catalog, language, digest), True
+    return compile_mo(catalog, language, digest, domain), True
 
 
-def compile_mo(catalog: po.Catalog, language: str, digest: str) -> bytes:
+def compile_mo(catalog: po.Catalog, language: str, digest: str,
+               domain: str = OVERVIEW) -> bytes:
     """GNU .mo bytes: translated, non-fuzzy messages only (gettext's own rule), stamped
     with the sha256 of the .po bytes they come from (a message no one looks up)."""
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
-    compiled = Catalog(locale=language, domain=DOMAIN, fuzzy=False)
+    compiled = Catalog(locale=language, domain=domain, fuzzy=False)
     compiled.mime_headers = list(catalog.header_fields().items())  # no clock, no placeholders
     for entry in catalog.entries:
         if not entry.obsolete and entry.translated and not entry.fuzzy:
@@ -320,31 +369,41 @@ def compile_mo(catalog: po.Catalog, language: str, digest: str) -> bytes:
 
 @dataclass
 class Stats:
+    """A locale's messages by what a reader sees of them (pipeline/i18n/reading.py)."""
+
     language: str
-    translated: int
-    fuzzy: int
-    untranslated: int
+    translated: int  # shown translated
+    fuzzy: int  # a translation awaits review: the source is shown
+    untranslated: int  # no translation shown (none, blank, or holding markup)
     obsolete: int
     words: int
+    source: int = 0  # written in this language already (its domain's source language)
 
     @property
     def total(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated
+        return self.translated + self.fuzzy + self.untranslated + self.source
 
     @property
     def completeness(self) -> float:
-        """Share of messages a reader sees in this language (the source counts as complete)."""
-        if self.language == SOURCE_LANGUAGE or not self.total:
-            return 1.0
-        return self.translated / self.total
+        """Share of messages a reader sees in this language."""
+        return completeness(self.translated + self.source, self.total)
+
+    def __add__(self, other: "Stats") -> "Stats":
+        return Stats(self.language, *(getattr(self, name) + getattr(other, name) for name in
+                                      ("translated", "fuzzy", "untranslated", "obsolete",
+                                       "words", "source")))
 
 
-def stats(catalog: po.Catalog, language: str, words: int | None = None) -> Stats:
-    """words: of the live messages, when already known (the same for every language)."""
+def stats(catalog: po.Catalog, language: str, words: int | None = None,
+          is_source: bool = False) -> Stats:
+    """words: of the live messages, when already known (the same for every language);
+    is_source: the catalog is of its domain's source language, so every message counts so."""
     live = [entry for entry in catalog.entries if not entry.obsolete]
-    translated = sum(1 for e in live if e.translated and not e.fuzzy)
-    fuzzy = sum(1 for e in live if e.fuzzy and e.translated)
     if words is None:
         words = sum(len(e.msgid.split()) for e in live)
-    return Stats(language, translated, fuzzy, len(live) - translated - fuzzy,
-                 len(catalog.entries) - len(live), words)
+    obsolete = len(catalog.entries) - len(live)
+    if is_source:
+        return Stats(language, 0, 0, 0, obsolete, words, source=len(live))
+    translated = sum(1 for e in live if not e.fuzzy and visible(e.msgstr, e.msgid) is not None)
+    fuzzy = sum(1 for e in live if e.fuzzy and e.translated)
+    return Stats(language, translated, fuzzy, len(live) - translated - fuzzy, obsolete, words)

@@ -9,12 +9,14 @@ import json
 import re
 from collections import Counter
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
 
 from pipeline.i18n import po
-from pipeline.i18n.catalogs import LANGUAGES, po_path, template_path
+from pipeline.layout import Layout
+from pipeline.sources import LOCALES, OVERVIEW, domains
 
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 TAG_NAME = re.compile(r"</?[A-Za-z][\w:-]*")
@@ -34,7 +36,7 @@ FRENCH_EXEMPT = re.compile(r"\w+://[^\s<>\"]*|</?[A-Za-z][^<>]*>|&#?\w+;")
 @cache
 def brands() -> tuple[str, ...]:
     """Names that must stay as they are (brands.json beside this module)."""
-    data = json.loads(Path(__file__).with_name("brands.json").read_text(encoding="utf-8"))
+    data = json.loads(files("pipeline.i18n").joinpath("brands.json").read_text(encoding="utf-8"))
     return tuple(data["verbatim"])
 
 
@@ -67,18 +69,24 @@ def check_catalog(path: Path, language: str, contexts: set[str] | None = None) -
 
 
 def check_all(locales: Path) -> list[str]:
-    """check_catalog for every language; a missing catalog is a problem too."""
+    """check_catalog for every language of every domain with a template (the overview's
+    always); a missing catalog is a problem too."""
+    layout = Layout(Path(), locales)
     problems = []
-    try:
-        contexts = {entry.msgctxt for entry in po.read(template_path(locales)).entries}
-    except (OSError, po.POError):
-        contexts = None  # no template to compare with: `catalogs update` says why
-    for language in LANGUAGES:
-        path = po_path(locales, language)
-        if path.exists():
-            problems += check_catalog(path, language, contexts)
-        else:
-            problems.append(f"{path}:1: catalog missing (run speerpunt catalogs update)")
+    for domain in domains():
+        template = layout.template(domain)
+        if domain != OVERVIEW and not template.exists():
+            continue
+        try:
+            contexts = {entry.msgctxt for entry in po.read(template).entries}
+        except (OSError, po.POError):
+            contexts = None  # no template to compare with: `catalogs update` says why
+        for language in LOCALES:
+            path = layout.catalog(domain, language)
+            if path.exists():
+                problems += check_catalog(path, language, contexts)
+            else:
+                problems.append(f"{path}:1: catalog missing (run speerpunt catalogs update)")
     return problems
 
 

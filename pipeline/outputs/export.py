@@ -1,8 +1,11 @@
 """Exports for downstream sites: output/<locale>/clusters.json, index.json and the schema.
 
-Text comes from the records and, for nl and fr, from the compiled catalogs
-through gettext itself, so a fuzzy or missing translation falls back to
-English exactly as gettext would, and the field is listed in `fallback`.
+Text comes from the records and, for every other language, from the compiled
+catalogs through gettext itself, so a fuzzy or missing translation falls back to
+the source text exactly as gettext would; what a reader is then shown follows
+pipeline/i18n/reading.py (no markup through a translation), and each field shown
+in the source language is listed in `fallback`. Each record type's place in the
+export is declared once, by type (export_object).
 """
 
 import functools
@@ -10,36 +13,21 @@ import gettext
 import hashlib
 import io
 import json
-import re
 from datetime import UTC, datetime
+from functools import singledispatch
+from importlib.resources import files
 from pathlib import Path
 
 from pipeline.errors import RunFailed
-from pipeline.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.i18n.reading import completeness, visible
 from pipeline.i18n.template import now_stamp
-from pipeline.records import TRANSLATABLE_FIELDS
-from pipeline.text import normalise_text
+from pipeline.items import Article, Cluster, Page, Record
+from pipeline.layout import SCHEMA_NAME, Layout
+from pipeline.sources import LOCALES, OVERVIEW, source
 
 SCHEMA_VERSION = 1
-SCHEMA_NAME = "clusters.schema.json"
-SCHEMA_SOURCE = Path(__file__).with_name(SCHEMA_NAME)
-# The element names of HTML (WHATWG, with the obsolete ones browsers still parse).
-HTML_ELEMENTS = frozenset("""
-a abbr acronym address applet area article aside audio b base basefont bdi bdo big blink
-blockquote body br button canvas caption center cite code col colgroup data datalist dd del
-details dfn dialog dir div dl dt em embed fieldset figcaption figure font footer form frame
-frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe image img input ins kbd label
-legend li link main map mark marquee math menu meta meter nav nobr noembed noframes noscript
-object ol optgroup option output p param picture plaintext pre progress q rp rt ruby s samp
-script search section select slot small source span strike strong style sub summary sup svg
-table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr xmp
-""".split())
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)|<![A-Za-z\[][^>]*>|<\?[^>]*>", re.S)
-# Elements whose content is code or raw text, never words for a reader: gone with it.
-_RAW_TEXT = re.compile(r"<(script|style|iframe|object|embed|template|noscript|svg|math|textarea"
-                       r"|title|xmp|noembed|noframes|plaintext)(?=[\s/>])[^>]*>.*?(?:</\1\s*>|$)",
-                       re.S | re.I)
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?=[\s/>])(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>")
+SCHEMA_SOURCE = files("pipeline.outputs") / SCHEMA_NAME  # read from a Scrapyd egg too
+SECTIONS = {"page": Page, "clusters": Cluster, "articles": Article}
 # Derived from the locale and the clock, not from the content: carried over from the
 # previous export while the content is unchanged (loading CLDR data costs ~40 ms a run).
 _DERIVED = ("language", "last_changed", "last_changed_display")
@@ -68,68 +56,83 @@ def translator(mo: bytes | None):
     return translations.pgettext
 
 
-def plain_text(text: str) -> str:
-    """A translation without markup: HTML elements, comments and scripts (with their
-    content) removed, but text that merely holds `<`, `>` or `&` (`x<y, 3 > 2`,
-    `energie <voor> iedereen`, `R&D`) kept: exports are plain text that consumers
-    escape. Repeated until nothing changes, so removals cannot join into a new tag."""
-    while "<" in text:
-        cleaned = _TAG.sub(lambda match: "" if match.group(1).lower() in HTML_ELEMENTS
-                           else match.group(0), _RAW_TEXT.sub("", _COMMENT.sub("", text)))
-        if cleaned == text:
-            break
-        text = cleaned
-    return normalise_text(text)
-
-
-def localise(record: dict, lookup) -> dict:
-    """The record's translatable fields in the locale, and which fell back to English."""
+def localise(record: Record, lookup, in_source: bool) -> tuple[dict, list[str]]:
+    """The record's translatable fields as a reader of the locale sees them, and the keys of
+    those shown in the source language (none when the locale is the source's)."""
     localised, fallback = {}, []
-    for name in TRANSLATABLE_FIELDS[record["type"]]:
-        source = record[name]
-        translation = lookup(f"{record['type']}/{record['id']}/{name}", source)
-        text = plain_text(normalise_text(translation)) if translation else ""
-        if not text:  # the page's own text: parsed from HTML text nodes, so never markup
-            text = source
-            fallback.append(name)
-        localised[name] = text
-    return {"fields": localised, "fallback": fallback}
+
+    def shown(key: str, text: str) -> str:
+        translation = visible(lookup(f"{record.kind}/{record.id}/{key}", text), text)
+        if translation is None:  # the page's own text: parsed from HTML text nodes
+            if not in_source:
+                fallback.append(key)
+            return text
+        return translation
+
+    for name in record.translatable():
+        value = getattr(record, name)
+        if isinstance(value, list):
+            localised[name] = [shown(f"{name}/{number}", item)
+                               for number, item in enumerate(value, start=1)]
+        elif value not in (None, ""):
+            localised[name] = shown(name, value)
+    return localised, fallback
 
 
-def build_export(records: list[dict], language: str, mo: bytes | None) -> dict:
-    """The export object for one locale, without its change stamp."""
-    lookup = translator(mo)
-    page, clusters, articles = None, [], []
+@singledispatch
+def export_object(record: Record, fields: dict, fallback: list[str]) -> tuple[str, dict]:
+    """(section of the export, the object downstream sites read) for a record."""
+    raise TypeError(f"no export for {type(record).__name__}")
+
+
+@export_object.register
+def _(record: Page, fields, fallback):
+    return "page", {"id": record.id, **fields, "url": record.url,
+                    "breadcrumbs": record.breadcrumbs, "fallback": fallback}
+
+
+@export_object.register
+def _(record: Cluster, fields, fallback):
+    return "clusters", {"id": record.id, "position": record.position, **fields,
+                        "url": record.url, "fallback": fallback}
+
+
+@export_object.register
+def _(record: Article, fields, fallback):
+    article = {"id": record.id, **fields, "url": record.url}
+    if record.date:
+        article["date"] = record.date
+    return "articles", {**article, "fallback": fallback}
+
+
+def build_export(records: list[Record], language: str, lookups) -> dict:
+    """The export object for one locale, without its change stamp; lookups(domain) gives the
+    domain's translation lookup for the locale."""
+    export = {"schema_version": SCHEMA_VERSION, "locale": language, "source_url": None,
+              "page": None, "clusters": [], "articles": []}
     for record in records:
-        local = localise(record, lookup)
-        if language == SOURCE_LANGUAGE:
-            local["fallback"] = []  # English shown in English is no fallback
-        fields = local["fields"]
-        if record["type"] == "page":
-            page = {"id": record["id"], **fields, "url": record["url"],
-                    "breadcrumbs": record["breadcrumbs"],
-                    "fallback": local["fallback"]}
-        elif record["type"] == "cluster":
-            clusters.append({"id": record["id"], "position": record["position"], **fields,
-                             "url": record["url"], "fallback": local["fallback"]})
+        origin = source(record.source)
+        fields, fallback = localise(record, lookups(origin.domain), origin.language == language)
+        section, obj = export_object(record, fields, fallback)
+        if isinstance(export[section], list):
+            export[section].append(obj)
         else:
-            article = {"id": record["id"], **fields, "url": record["url"]}
-            if record.get("date"):
-                article["date"] = record["date"]
-            articles.append({**article, "fallback": local["fallback"]})
-    return {"schema_version": SCHEMA_VERSION, "locale": language,
-            "source_url": page["url"],
-            "page": page, "clusters": clusters, "articles": articles}
+            export[section] = obj
+    export["source_url"] = export["page"]["url"]
+    return export
 
 
-def completeness(export: dict) -> float:
-    """Share of translatable fields shown in the locale's own language."""
-    objects = [export["page"], *export["clusters"], *export["articles"]]
-    total = (len(TRANSLATABLE_FIELDS["page"])
-             + len(TRANSLATABLE_FIELDS["cluster"]) * len(export["clusters"])
-             + len(TRANSLATABLE_FIELDS["article"]) * len(export["articles"]))
-    missing = sum(len(obj["fallback"]) for obj in objects)
-    return round((total - missing) / total, 4) if total else 1.0
+def export_completeness(export: dict) -> float:
+    """Share of the export's translatable fields shown in its locale's language."""
+    total = missing = 0
+    for section, kind in SECTIONS.items():
+        objects = export[section] if isinstance(export[section], list) else [export[section]]
+        for obj in objects:
+            for name in kind.translatable():
+                value = obj.get(name)
+                total += len(value) if isinstance(value, list) else int(value is not None)
+            missing += len(obj["fallback"])
+    return completeness(total - missing, total)
 
 
 def stamp(export: dict, language: str, previous: dict | None) -> dict:
@@ -138,7 +141,8 @@ def stamp(export: dict, language: str, previous: dict | None) -> dict:
     Both are kept from the previous export when the content is the same, so
     unchanged content gives an unchanged file.
     """
-    if previous and _content(previous) == _content(export):
+    if isinstance(previous, dict) and all(key in previous for key in _DERIVED) \
+            and _content(previous) == _content(export):
         derived = {key: previous[key] for key in _DERIVED}
     else:
         from babel.dates import format_datetime
@@ -188,38 +192,68 @@ def read_export(path: Path) -> dict | None:
         return None
 
 
-def plan_export(records: list[dict], mo_files: dict[str, bytes | None], output: Path,
-                min_complete: float = 0.0):
+def plan_export(records: list[Record], mo_files: dict[tuple[str, str], bytes | None],
+                output: Path, min_complete: float = 0.0):
     """Bytes of every export file, and per locale its completeness and whether it was held back.
 
     A locale below min_complete keeps its previous file (if any) and the index
-    describes that file.
+    describes that file. An export whose bytes are those already published, beside
+    the same schema, is not validated again: it was when it was published.
     """
+    layout = Layout(output, Path())
+    schema = SCHEMA_SOURCE.read_bytes()
+    same_schema = _holds(layout.schema, schema)
     files, locales, held_back = {}, [], []
-    for language in LANGUAGES:
-        path = output / language / "clusters.json"
-        previous = read_export(path)
-        export = stamp(build_export(records, language, mo_files.get(language)), language,
-                       previous)
-        share = completeness(export)
+    for language in LOCALES:
+        path = layout.export(language)
+        previous_bytes = _read_bytes(path)
+        previous = _parsed(previous_bytes)
+
+        def lookups(domain, language=language):
+            return translator(mo_files.get((domain, language)))
+
+        export = stamp(build_export(records, language, lookups), language, previous)
+        share = export_completeness(export)
         if share < min_complete:
             held_back.append((language, share))
             if previous is None:
                 continue
-            data, export = path.read_bytes(), previous
+            data, export = previous_bytes, previous
         else:
-            check_schema(export, path)
             data = dump_json(export)
+            if not (same_schema and data == previous_bytes):
+                check_schema(export, path)
             files[path] = data
         locales.append({
             "locale": language, "language": export["language"],
-            "file": f"{language}/clusters.json",
+            "file": f"{language}/{layout.export(language).name}",
             "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
-            "completeness": completeness(export), "last_changed": export["last_changed"],
+            "completeness": export_completeness(export), "last_changed": export["last_changed"],
         })
-    files[output / SCHEMA_NAME] = SCHEMA_SOURCE.read_bytes()
+    files[layout.schema] = schema
     # The manifest comes last, so it is renamed into place after the files it describes.
-    files[output / "index.json"] = dump_json({
+    overview = next(record for record in records if record.source == OVERVIEW)
+    files[layout.index] = dump_json({
         "schema_version": SCHEMA_VERSION, "schema": SCHEMA_NAME,
-        "source_url": records[0]["url"], "locales": locales})
+        "source_url": overview.url, "locales": locales})
     return files, held_back
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _parsed(data: bytes | None) -> dict | None:
+    if data is None:
+        return None
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    return _read_bytes(path) == data

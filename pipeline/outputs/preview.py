@@ -13,18 +13,22 @@ import difflib
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import singledispatch
 from html import escape
+from importlib.resources import files
 from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
 from pipeline.errors import RunFailed
 from pipeline.i18n import po
-from pipeline.i18n.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from pipeline.i18n.reading import visible
 from pipeline.i18n.template import messages
+from pipeline.items import Article, Cluster, Page, Record
+from pipeline.sources import LOCALES, source
 
 STATES = ("translated", "fuzzy", "untranslated", "source")
-_TEMPLATE = Path(__file__).with_name("preview.html").read_text(encoding="utf-8")
+_TEMPLATE = files("pipeline.outputs").joinpath("preview.html").read_text(encoding="utf-8")
 _STYLE = re.search(r"<style>(.*?)</style>", _TEMPLATE, re.S).group(1)
 _STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
 _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
@@ -39,32 +43,38 @@ class Message:
     text: str  # what the page shows: the translation, or the English where there is none
     source: str  # the current English
     previous: str | None = None  # the English the fuzzy translation was made for (`#|`)
+    rejected: str | None = None  # a translation not shown: it holds markup
+    source_language: str = "en"
 
 
-def states(records: list[dict], catalog: po.Catalog, language: str,
-           path: Path) -> dict[str, Message]:
+def states(records: list[Record], catalog: po.Catalog, language: str, path: Path,
+           source_language: str) -> dict[str, Message]:
     """Every message of the records, keyed by context, in the state its catalog gives it.
 
-    The state follows the rules of catalogs.stats() (a fuzzy entry with no
-    translation counts as untranslated), so the counts are the same.
+    The state follows what a reader sees (pipeline/i18n/reading.py), the rule of
+    catalogs.stats() and of the exports: a fuzzy entry with no translation, a blank
+    one or one holding markup shows the source, as untranslated.
     """
     entries = {entry.msgctxt: entry for entry in catalog.entries if not entry.obsolete}
+    is_source = source_language == language
     found = {}
-    for context, source, _ in messages(records):
+    for context, text, _ in messages(records):
         entry = entries.pop(context, None)
-        if entry is None or entry.msgid != source:
+        if entry is None or entry.msgid != text:
             raise RunFailed(f"{path}: {context} is not in step with the records; "
                             "run `speerpunt catalogs update` first")
-        done = entry.translated and not entry.fuzzy
-        if language == SOURCE_LANGUAGE:
-            found[context] = Message(context, "source", entry.msgstr if done else source, source)
-        elif not entry.translated:
-            found[context] = Message(context, "untranslated", source, source)
-        elif entry.fuzzy:
-            found[context] = Message(context, "fuzzy", entry.msgstr, source,
-                                     entry.previous_msgid)
+        shown = None if entry.fuzzy else visible(entry.msgstr, text)
+        if is_source:
+            found[context] = Message(context, "source", shown or text, text)
+        elif entry.fuzzy and entry.translated:
+            found[context] = Message(context, "fuzzy", entry.msgstr, text, entry.previous_msgid,
+                                     source_language=source_language)
+        elif shown is None:
+            rejected = entry.msgstr if entry.msgstr.strip() else None
+            found[context] = Message(context, "untranslated", text, text, rejected=rejected,
+                                     source_language=source_language)
         else:
-            found[context] = Message(context, "translated", entry.msgstr, source)
+            found[context] = Message(context, "translated", shown, text)
     if entries:
         raise RunFailed(f"{path}: {next(iter(entries))} is not in the records; "
                         "run `speerpunt catalogs update` first")
@@ -90,10 +100,14 @@ def word_diff(old: str, new: str) -> str:
 def _message(message: Message, language: str) -> str:
     """The element of one string: its text, a change note when fuzzy, its context on hover/focus."""
     context = escape(message.context)
-    shown_lang = "en" if message.state == "untranslated" else language
+    shown_lang = message.source_language if message.state == "untranslated" else language
     tag = f'<span class="tag" lang="en">{message.state}</span>' \
         if message.state in ("fuzzy", "untranslated") else ""
     change = ""
+    if message.rejected is not None:
+        change = (f'<span class="change" lang="en"><span><span class="label">Not published, '
+                  f'it holds markup:</span><span lang="{language}">{escape(message.rejected)}'
+                  f'</span></span></span>')
     if message.state == "fuzzy":
         what = (word_diff(message.previous, message.source) if message.previous is not None
                 else "not recorded (no <code>#|</code> previous text in the catalog)")
@@ -119,7 +133,8 @@ def _counts(found: dict[str, Message]) -> dict[str, int]:
 def _bar(language: str, names: dict[str, str], counts: dict[str, int],
          found: dict[str, Message]) -> str:
     """Counts per state, links to the other locales and to the first string needing work."""
-    shown = ("source",) if language == SOURCE_LANGUAGE else STATES[:3]
+    all_source = counts["source"] == len(found)
+    shown = ("source",) if all_source else STATES[:3] + (("source",) if counts["source"] else ())
     pills = " ".join(f'<span class="count {state}" data-count="{state}"><b>{counts[state]}</b> '
                      f"{state}</span>" for state in shown)
     links = "".join(
@@ -131,39 +146,54 @@ def _bar(language: str, names: dict[str, str], counts: dict[str, int],
         work = (f'<a class="todo-link" href="#{quote(todo.context, safe="/")}">'
                 f'First string that needs work: {escape(todo.context)}</a>')
     else:
-        work = "Nothing to do: every string is translated." \
-            if language != SOURCE_LANGUAGE else "English is the source language."
+        work = "Nothing to do: every string is translated." if not all_source \
+            else f"{escape(names[language])} is the source language."
     return (f'<header class="bar" lang="en"><p><a href="index.html">All locales</a></p>'
             f'<p aria-label="Strings per state">{pills}</p>'
             f'<nav aria-label="Locales"><ul class="locales">{links}</ul></nav>'
             f'<p>{work}</p></header>')
 
 
-def _content(records: list[dict], found: dict[str, Message], language: str) -> str:
+@singledispatch
+def render(record: Record, text) -> tuple[str, str]:
+    """(where on the page, the HTML) of a record; text(name) is its string's element."""
+    raise TypeError(f"no preview for {type(record).__name__}")
+
+
+@render.register
+def _(record: Page, text):
+    crumbs = "".join(f"<li>{escape(crumb)}</li>" for crumb in record.breadcrumbs)
+    return "main", (f'<nav class="breadcrumb" aria-label="Breadcrumb" lang="en"><ol>{crumbs}'
+                    f"</ol></nav>\n<h1>{text('title')}</h1>\n"
+                    f'<p class="intro">{text("intro")}</p>')
+
+
+@render.register
+def _(record: Cluster, text):
+    return "main", (f'<section class="cluster" id="cluster-{escape(record.id)}">\n'
+                    f"<h2>{text('name')}: {text('tagline')}</h2>\n"
+                    f"<p>{text('description')}</p>\n</section>")
+
+
+@render.register
+def _(record: Article, text):
+    date = f'<p class="meta">{escape(record.date[:10])}</p>\n' if record.date else ""
+    return "articles", (f"<article>\n<h2>{text('title')}</h2>\n{date}"
+                        f"<p>{text('summary')}</p>\n</article>")
+
+
+def _content(records: list[Record], found: dict[str, Message], language: str) -> str:
     """The cluster page as the site lays it out: breadcrumb, title, intro, clusters, articles."""
-
-    def text(record, name):
-        return _message(found[f"{record['type']}/{record['id']}/{name}"], language)
-
-    parts = []
-    articles = []
+    places: dict[str, list[str]] = {"main": [], "articles": []}
     for record in records:
-        if record["type"] == "page":
-            crumbs = "".join(f"<li>{escape(crumb)}</li>" for crumb in record["breadcrumbs"])
-            parts.append(f'<nav class="breadcrumb" aria-label="Breadcrumb" lang="en"><ol>{crumbs}'
-                         f"</ol></nav>\n<h1>{text(record, 'title')}</h1>\n"
-                         f'<p class="intro">{text(record, "intro")}</p>')
-        elif record["type"] == "cluster":
-            parts.append(f'<section class="cluster" id="cluster-{escape(record["id"])}">\n'
-                         f"<h2>{text(record, 'name')}: {text(record, 'tagline')}</h2>\n"
-                         f"<p>{text(record, 'description')}</p>\n</section>")
-        else:
-            date = record.get("date")
-            date = f'<p class="meta">{escape(date[:10])}</p>\n' if date else ""
-            articles.append(f"<article>\n<h2>{text(record, 'title')}</h2>\n{date}"
-                            f"<p>{text(record, 'summary')}</p>\n</article>")
-    if articles:
-        parts.append('<div class="articles">\n' + "\n".join(articles) + "\n</div>")
+        def text(name, record=record):
+            return _message(found[f"{record.kind}/{record.id}/{name}"], language)
+
+        place, html = render(record, text)
+        places[place].append(html)
+    parts = places["main"]
+    if places["articles"]:
+        parts.append('<div class="articles">\n' + "\n".join(places["articles"]) + "\n</div>")
     return "\n".join(parts)
 
 
@@ -196,29 +226,35 @@ def language_names(output: Path) -> dict[str, str]:
     from pipeline.outputs.export import language_name, read_export
 
     names = {}
-    for code in LANGUAGES:
+    for code in LOCALES:
         export = read_export(output / code / "clusters.json")
         name = export.get("language") if isinstance(export, dict) else None
         names[code] = name if isinstance(name, str) and name else language_name(code)
     return names
 
 
-def plan_preview(records: list[dict], read, output: Path) -> dict[Path, bytes]:
+def plan_preview(records: list[Record], read, output: Path) -> dict[Path, bytes]:
     """Bytes of output/preview/<locale>.html for every locale, then index.html.
 
-    read(language) -> (catalog, path it was read from); one catalog is held at a time.
+    read(domain, language) -> (catalog, path it was read from); one catalog is held at a time.
     """
     names = language_names(output)
-    page = next(record for record in records if record["type"] == "page")
+    page = next(record for record in records if isinstance(record, Page))
+    groups: dict[str, list[Record]] = {}
+    for record in records:
+        groups.setdefault(source(record.source).domain, []).append(record)
     files, all_counts = {}, {}
-    for language in LANGUAGES:
-        catalog, path = read(language)
-        found = states(records, catalog, language, path)
-        del catalog
+    for language in LOCALES:
+        found = {}
+        for domain, group in groups.items():
+            catalog, path = read(domain, language)
+            found.update(states(group, catalog, language, path, source(domain).language))
+            del catalog
+        found = {context: found[context] for context, _, _ in messages(records)}
         all_counts[language] = counts = _counts(found)
-        title = f"{found['page/' + page['id'] + '/title'].text} · preview {language}"
+        title = f"{found[f'page/{page.id}/title'].text} · preview {language}"
         files[output / "preview" / f"{language}.html"] = _page(
             language, title, _bar(language, names, counts, found),
             _content(records, found, language))
-    files[output / "preview" / "index.html"] = _index(names, all_counts, page["title"])
+    files[output / "preview" / "index.html"] = _index(names, all_counts, page.title)
     return files

@@ -24,6 +24,7 @@ import secrets
 from pathlib import Path
 
 from pipeline.errors import RunFailed
+from pipeline.files import sync_directories
 
 JOURNAL = ".journal"
 
@@ -106,13 +107,3 @@ def settle(*directories: Path) -> list[str]:
                             "nothing more was changed") from None
         done.append(f"{journal['state']} of {len(journal['entries'])} files in {path}")
     return done
-
-
-def sync_directories(paths) -> None:
-    """fsync the directories holding paths, so renames and unlinks survive a power loss."""
-    for directory in sorted({str(Path(path).parent) for path in paths}):
-        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.support import ROOT, run_cli
+from tests.support import ROOT, run_cli, tree_bytes
 
 PROBE = """
 import sys
@@ -32,9 +32,10 @@ def test_stats_table_shows_every_locale(workdir):
     result = run_cli("catalogs", "stats", "--locales", str(workdir / "locales"))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["locale", "translated", "fuzzy", "untranslated", "obsolete",
-                                "words", "percent"]
-    assert lines[2].split()[:2] == ["nl", "27"] and lines[2].split()[-1] == "100%"
+    assert lines[0].split() == ["locale", "translated", "fuzzy", "untranslated", "source",
+                                "obsolete", "words", "percent"]
+    assert lines[1].split()[:5] == ["en", "0", "0", "0", "27"]  # English is the source
+    assert lines[2].split()[:5] == ["nl", "27", "0", "0", "0"] and lines[2].split()[-1] == "100%"
     assert lines[3].split()[:2] == ["fr", "27"]
 
 
@@ -83,11 +84,23 @@ def test_help_names_exit_codes():
 
 
 @pytest.mark.slow
-def test_run_replaces_a_corrupt_records_file(workdir):
-    (workdir / "output" / "records.jsonl").write_text("{not json\n")
-    result = run_cli("run", "--snapshot", "--output", str(workdir / "output"),
-                     "--locales", str(workdir / "locales"))
+def test_a_corrupt_records_file_refuses_until_an_operator_starts_over(workdir):
+    """The last good run is read strictly: never taken for a first run while exports are
+    published (trust issue, row 2); --start-over, named in the line, publishes anyway."""
+    records = workdir / "output" / "records.jsonl"
+    records.write_text("{not json\n")
+    before = tree_bytes(workdir / "output", workdir / "locales")
+    args = ("run", "--snapshot", "--output", str(workdir / "output"),
+            "--locales", str(workdir / "locales"))
+    result = run_cli(*args)
+    assert result.returncode == 1
+    assert result.stderr == (f"speerpunt: the last good run cannot be read: {records}:1: not a "
+                             "record (Expecting property name enclosed in double quotes); "
+                             "restore it (e.g. from version control), or publish without "
+                             "comparing with --start-over\n")
+    assert {k: v for k, v in tree_bytes(workdir / "output", workdir / "locales").items()
+            if not k.endswith("report.json")} == before
+    result = run_cli(*args, "--start-over")
     assert result.returncode == 0, result.stderr
-    assert "changes: first run" in result.stdout
-    assert (workdir / "output" / "records.jsonl").read_bytes() == \
-        (ROOT / "output" / "records.jsonl").read_bytes()
+    assert "changes: started over (--start-over)" in result.stdout
+    assert records.read_bytes() == (ROOT / "output" / "records.jsonl").read_bytes()

@@ -113,7 +113,10 @@ def stamp(epoch: int) -> str:
 def catalogs(new=(0, 0, 0), fuzzy=(0, 0, 0), untranslated=(27, 0, 0), obsolete=(0, 0, 0),
              completeness=(1.0, 1.0, 1.0)) -> dict:
     """report.json's per-locale figures, given as (en, nl, fr) tuples."""
-    return {language: {"new": new[i], "fuzzy": fuzzy[i], "untranslated": untranslated[i],
+    return {language: {"new": new[i], "fuzzy": fuzzy[i],
+                       # English is the source: its messages count as such, not untranslated
+                       "untranslated": 0 if language == "en" else untranslated[i],
+                       "source": untranslated[i] if language == "en" else 0,
                        "obsolete": obsolete[i], "completeness": completeness[i]}
             for i, language in enumerate(LOCALES)}
 
@@ -127,15 +130,18 @@ def succeeded(result, workdir: Path, url: str, *, result_is: str, records: dict,
         assert result.stdout == ""
     assert report(workdir) == {
         "result": result_is, "reason": None, "source": url, "stale_lock_taken_over": None,
-        "crawl": {"pages": 4, "requests": 4, "retries": 0, "statuses": {"200": 4},
-                  "revalidated_from_cache": 0, "offsite_refused": 0,
+        "crawl": {"pages": 4, "requests": 4, "not_modified": 0, "cache_hits": 0, "retries": 0,
+                  "statuses": {"200": 4}, "revalidated_from_cache": 0, "offsite_refused": 0,
                   # title, intro, 2 per cluster, 2 per article; breadcrumb and menu are chrome
                   "text_blocks": {"placed": 6 + 2 * clusters, "chrome": 2, "unplaced": 0}},
-        "records": records, "catalogs": catalog_figures,
+        "records": records, "changes": report(workdir)["changes"], "renamed": [],
+        "catalogs": catalog_figures,
         "exports": {"changed": [str(workdir / "output" / name) for name in changed_exports],
                     "held_back": []},
         "losses": [], "stale": [],
     }
+    changed = {change["key"] for change in report(workdir)["changes"]}
+    assert changed == set(records["changed"])  # every changed record, field by field
 
 
 def failed(result, workdir: Path, url: str, line: str) -> None:
@@ -144,8 +150,8 @@ def failed(result, workdir: Path, url: str, line: str) -> None:
     assert result.stderr == f"speerpunt: {line}\n"
     assert report(workdir) == {
         "result": "failed", "reason": line, "source": url, "stale_lock_taken_over": None,
-        "crawl": report(workdir)["crawl"], "records": None, "catalogs": None, "exports": None,
-        "losses": [], "stale": []}
+        "crawl": report(workdir)["crawl"], "records": None, "changes": [], "renamed": [],
+        "catalogs": None, "exports": None, "losses": [], "stale": []}
 
 
 def summary(workdir: Path, clusters: int, changes: str, translators: list[str],
@@ -243,6 +249,9 @@ def test_operator_contract_over_a_site_history(site, tmp_path):
          records={"added": [], "changed": ["cluster/flux50"], "removed": []},
          catalog_figures=catalogs(fuzzy=(0, 1, 1), completeness=(1.0, 0.963, 0.963)),
          changed_exports=full)
+    assert report(loud)["changes"] == [{"key": "cluster/flux50", "field": "tagline",
+                                        "old": "powering smart energy",
+                                        "new": "powering smarter energy"}]
 
     # 5. SIM leaves and the title says 6: SIM removed (VIL moves up to position 6),
     # its translations kept as obsolete entries.

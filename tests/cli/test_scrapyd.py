@@ -37,8 +37,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def call(base: str, endpoint: str, data: dict | None = None, timeout: float = 10) -> dict:
-    """GET (or POST a form to) a Scrapyd JSON endpoint; the decoded answer."""
+def call(base: str, endpoint: str, data: dict | list | None = None, timeout: float = 10) -> dict:
+    """GET (or POST a form to) a Scrapyd JSON endpoint; the decoded answer (data: a dict, or
+    (name, value) pairs where a name repeats, as `setting` does)."""
     body = urlencode(data).encode() if data is not None else None
     with urlopen(f"{base}/{endpoint}", data=body, timeout=timeout) as response:
         return json.loads(response.read().decode("utf-8"))
@@ -162,12 +163,11 @@ def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp
         # Schedule the spider against the snapshot served on 127.0.0.1.
         page_url = serve_snapshot(site)
         site.route(PAGE_PATH, snapshot_page(), etag="v1")  # cacheable: ETag, max-age=0
-        scheduled = call(base, "schedule.json", {
-            "project": "speerpunt",
-            "spider": "clusters",
-            "url": page_url,
-            "setting": f"SPEERPUNT_OUTPUT={out}",
-        })
+        locales = tmp_path / "locales"
+        scheduled = call(base, "schedule.json", [
+            ("project", "speerpunt"), ("spider", "clusters"), ("url", page_url),
+            ("setting", f"SPEERPUNT_OUTPUT={out}"), ("setting", f"SPEERPUNT_LOCALES={locales}"),
+        ])
         assert scheduled["status"] == "ok", scheduled
         job = scheduled["jobid"]
         job_log = daemon_dir / "logs" / "speerpunt" / "clusters" / f"{job}.log"
@@ -189,11 +189,20 @@ def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp
         assert [r["id"] for r in records if r["type"] == "cluster"] == CLUSTER_IDS
         assert any(path == "/robots.txt" for path, _ in site.requests), "robots.txt not asked"
 
-        # Byte for byte what `speerpunt crawl --snapshot` writes.
+        # Byte for byte what `speerpunt run --snapshot` publishes: one way to publish.
         reference = tmp_path / "reference"
-        cli = run_cli("crawl", "--snapshot", "--output", str(reference), cwd=ROOT)
+        cli = run_cli("run", "--snapshot", "--output", str(reference / "output"), "--locales",
+                      str(reference / "locales"), cwd=ROOT)
         assert cli.returncode == 0, cli.stderr
-        assert published == (reference / "records.jsonl").read_bytes()
+        assert published == (reference / "output" / "records.jsonl").read_bytes()
+        for language in ("en", "nl", "fr"):
+            ours = json.loads((out / language / "clusters.json").read_bytes())
+            theirs = json.loads((reference / "output" / language / "clusters.json").read_bytes())
+            for derived in ("last_changed", "last_changed_display"):
+                ours.pop(derived), theirs.pop(derived)
+            assert ours == theirs, language
+            assert (locales / language / "LC_MESSAGES" / "clusters.po").is_file()
+        assert json.loads((out / "report.json").read_bytes())["result"] == "published"
 
         # The HTTP cache works there, though the job's directory has no scrapy.cfg.
         assert list((out / ".cache" / "http" / "clusters").iterdir()), "no HTTP cache"
@@ -214,6 +223,8 @@ def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp
         assert len(errors) == 1 and "6 clusters found" in errors[0], errors
         assert "'finish_reason': \"refused: 6 clusters found" in log, log[-2000:]
         assert not (refused_out / "records.jsonl").exists()
+        assert not (refused_out / "en" / "clusters.json").exists()
+        assert json.loads((refused_out / "report.json").read_bytes())["result"] == "failed"
     except BaseException:
         for title, path in (("scrapyd job log", job_log), ("scrapyd output", daemon_log)):
             if path is not None and path.is_file():

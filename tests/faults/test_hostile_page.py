@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 from unittest import mock
 
 import jsonschema
@@ -29,13 +30,11 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from pipeline import cli
-from pipeline.crawl.pipelines import (
-    CollectPipeline,
-    NormalisePipeline,
-    SafeUrlPipeline,
-    ValidatePipeline,
-)
-from pipeline.crawl.process import CrawlResult
+from pipeline.cli import commands
+from pipeline.crawl.collect import Collector
+from pipeline.crawl.pipelines import NormalisePipeline, SafeUrlPipeline, ValidatePipeline
+from pipeline.items import Harvest
+from pipeline.publish.extension import Publisher
 from spiders.clusters import ClustersSpider
 from tests.support import ARTICLE_PATHS, PAGE_PATH, ROOT, SNAPSHOT, snapshot_page
 
@@ -43,7 +42,7 @@ BASE = "http://127.0.0.1:8"
 CANONICAL = '<link rel="canonical" href="https://invest.flandersinvestmentandtrade.com'
 SCHEMA = json.loads((ROOT / "output" / "clusters.schema.json").read_bytes())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
-PIPELINES = (NormalisePipeline, SafeUrlPipeline, ValidatePipeline, CollectPipeline)
+PIPELINES = (NormalisePipeline, SafeUrlPipeline, ValidatePipeline)
 
 
 def hostile_page(text: str, raw: str, attribute: str, where: str) -> str:
@@ -68,40 +67,54 @@ def hostile_page(text: str, raw: str, attribute: str, where: str) -> str:
 
 
 def crawl_in_process(page: str, output: Path, publish: bool = False,
-                     accept: str = "") -> CrawlResult:
-    """What run_crawl returns for page, without the network: parse, then each pipeline
-    (publish: records.jsonl written by the crawl itself, as `scrapy crawl` does)."""
+                     accept: str = "") -> Harvest:
+    """The Harvest a crawl of page gives, without the network: parse, each pipeline, the
+    collector's verdict (publish: the publisher commits as under `scrapy crawl`, into
+    output and the locales beside it)."""
     crawler = get_crawler(ClustersSpider, {"SPEERPUNT_PUBLISH": publish,
                                            "SPEERPUNT_OUTPUT": str(output),
+                                           "SPEERPUNT_LOCALES": str(output.parent / "locales"),
                                            "SPEERPUNT_ACCEPT_LOSS": accept})
     crawler.spider = spider = crawler._create_spider(url=BASE + PAGE_PATH)
+    extensions = [Collector(crawler), *([Publisher(crawler)] if publish else [])]
+    crawler.extensions = SimpleNamespace(middlewares=extensions)
+    collector = extensions[0]
     stages = [stage.from_crawler(crawler) for stage in PIPELINES]
     for stage in stages:
         if hasattr(stage, "open_spider"):
             stage.open_spider()
+    reason = "finished"
+    try:
+        for extension in extensions[1:]:
+            extension.spider_opened(spider)
+    except CloseSpider as refused:
+        reason = refused.reason
     response = HtmlResponse(BASE + PAGE_PATH, body=page.encode("utf-8"), encoding="utf-8")
-    for output in spider.parse(response) or ():
+    for output in (spider.parse(response) or ()) if reason == "finished" else ():
         items = [output]
         if isinstance(output, Request):
             article = next((path for path in ARTICLE_PATHS if output.url == BASE + path), None)
             body = (SNAPSHOT / f"{article.lstrip('/')}.html").read_bytes() if article \
                 else b"<html><body><p>another page of the site</p></body></html>"
-            items = output.callback(HtmlResponse(output.url, body=body), **output.cb_kwargs)
+            items = output.callback(HtmlResponse(output.url, body=body, request=output),
+                                    **output.cb_kwargs)
         for item in items:
             try:
                 for stage in stages:
                     item = stage.process_item(item)
-            except DropItem:
+            except DropItem as dropped:
+                collector.item_dropped(item, None, dropped, spider)
                 continue
-    reason = "finished"
-    try:
-        stages[-1].spider_idle()  # where Scrapy asks the pipeline before closing
-    except CloseSpider as refused:
-        reason = refused.reason
-    stages[-1].close_spider()
-    stages[-1].spider_closed(spider, reason)
-    collected = crawler.collected
-    return CrawlResult(collected.records, collected.failure, crawler.stats.get_stats())
+            collector.item_scraped(item, None, spider)
+    for extension in extensions if reason == "finished" else ():
+        try:  # where Scrapy asks the extensions before closing
+            extension.spider_idle(spider)
+        except CloseSpider as refused:
+            reason = refused.reason
+            break
+    for extension in extensions:
+        extension.spider_closed(spider, reason)
+    return collector.harvest()
 
 
 def run_in_process(page: str, accept: bool) -> tuple[int, str, Path]:
@@ -114,7 +127,7 @@ def run_in_process(page: str, accept: bool) -> tuple[int, str, Path]:
     args = ["run", "--url", BASE + PAGE_PATH, "--output", str(work / "output"),
             "--locales", str(work / "locales"), "--quiet", *(["--accept-loss"] if accept else [])]
     stderr = io.StringIO()
-    with mock.patch.object(cli, "crawl", lambda parsed: result), \
+    with mock.patch.object(commands, "crawl", lambda parsed: [result]), \
             contextlib.redirect_stderr(stderr):
         code = cli.main(args)
     return code, stderr.getvalue(), work

@@ -359,7 +359,8 @@ def test_markup_injected_by_a_translator_never_reaches_the_export(site, workdir)
     assert b"<" not in export
     assert b"alert" not in export and b"onclick" not in export
     flux50 = {c["id"]: c for c in json.loads(export)["clusters"]}["flux50"]
-    assert flux50["tagline"] == "de drijvende kracht achter slimme energie"
+    assert flux50["tagline"] == "powering smart energy"  # not published: English, as fallback
+    assert flux50["fallback"] == ["tagline"]
 
     check = run_cli("catalogs", "check", "--locales", str(workdir / "locales"),
                     "--output", str(workdir / "output"))

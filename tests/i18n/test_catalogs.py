@@ -1,6 +1,6 @@
 """Catalog maintenance on real files: nothing a translator wrote is ever lost or moved."""
 
-import copy
+import dataclasses
 import gettext
 import io
 import re
@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.files import Publication
 from pipeline.i18n import po
 from pipeline.i18n.catalogs import SOURCE_STAMP, plan_update, po_path, template_path
+from pipeline.items import Cluster
+from pipeline.publish.commit import Publication
 from pipeline.records import read_records
 from tests.support import ROOT, run_cli, tree_bytes
 
@@ -59,11 +60,8 @@ def msgfmt_check(locales):
 
 
 def edited(records, kind, ident, **fields):
-    records = copy.deepcopy(records)
-    for record in records:
-        if record["type"] == kind and record["id"] == ident:
-            record.update(fields)
-    return records
+    return [dataclasses.replace(record, **fields)
+            if (record.kind, record.id) == (kind, ident) else record for record in records]
 
 
 @needs_gettext
@@ -89,7 +87,7 @@ def test_change_sequence_keeps_every_translation(workdir, shipped_records, monke
     msgfmt_check(locales)
 
     # 2. A cluster disappears: its entries become obsolete, translations kept.
-    step2 = [r for r in step1 if not (r["type"] == "cluster" and r["id"] == "sim")]
+    step2 = [r for r in step1 if r.key != "cluster/sim"]
     _, reports = update(step2, locales)
     for language in ("nl", "fr"):
         gone = ["cluster/sim/name", "cluster/sim/tagline", "cluster/sim/description"]
@@ -100,9 +98,9 @@ def test_change_sequence_keeps_every_translation(workdir, shipped_records, monke
     msgfmt_check(locales)
 
     # 3. A cluster is added whose tagline equals another cluster's: nothing is borrowed.
-    newcomer = {"type": "cluster", "id": "new-cluster", "position": 7, "name": "New Cluster",
-                "tagline": "powering smart energy", "description": "A brand new cluster.",
-                "url": shipped_records[0]["url"] + "#new-cluster"}
+    newcomer = Cluster(id="new-cluster", position=7, name="New Cluster",
+                       tagline="powering smart energy", description="A brand new cluster.",
+                       url=shipped_records[0].url + "#new-cluster")
     step3 = step2[:-2] + [newcomer] + step2[-2:]
     _, reports = update(step3, locales)
     for language in ("nl", "fr"):
@@ -147,7 +145,7 @@ def test_fuzzy_entry_edited_again_keeps_the_text_it_was_translated_for(workdir, 
 def test_obsolete_entry_returns_fuzzy_when_its_text_changed(workdir, shipped_records):
     locales = workdir / "locales"
     translation = entries(locales, "fr")["cluster/sim/name"].msgstr
-    update([r for r in shipped_records if r.get("id") != "sim"], locales)
+    update([r for r in shipped_records if r.id != "sim"], locales)
     update(edited(shipped_records, "cluster", "sim", name="SIM Flanders"), locales)
     entry = entries(locales, "fr")["cluster/sim/name"]
     assert entry.msgstr == translation and entry.fuzzy and entry.previous_msgid == "SIM"
@@ -216,13 +214,14 @@ def test_compiled_catalog_leaves_out_fuzzy_and_untranslated(workdir, shipped_rec
     path.write_bytes(po.dump(catalog))
     compiled, _ = update(edited(shipped_records, "cluster", "medvia", tagline="new tagline"),
                          locales)
-    translations = gettext.GNUTranslations(io.BytesIO(compiled["nl"]))
+    translations = gettext.GNUTranslations(io.BytesIO(compiled["clusters", "nl"]))
     assert translations.pgettext("cluster/medvia/tagline", "new tagline") == "new tagline"
     assert translations.pgettext("cluster/sim/tagline", sim.msgid) == sim.msgid
     assert translations.pgettext("page/cluster-policy/title", "7 spearhead clusters") \
         == "7 speerpuntclusters"
     mo = workdir / "nl.mo"
-    mo.write_bytes(compiled["nl"])  # GNU's reading of it: the 25 current translations, no more
+    # GNU's reading of it: the 25 current translations, no more
+    mo.write_bytes(compiled["clusters", "nl"])
     listed = subprocess.run(["msgunfmt", str(mo)], capture_output=True, text=True, check=True)
     contexts = [c for c in re.findall(r'^msgctxt "(.*)"$', listed.stdout, re.M)
                 if c != SOURCE_STAMP[0]]  # the .po digest stamp, looked up by no one
@@ -277,8 +276,8 @@ def test_template_holds_every_record_field_as_babel_reads_it(shipped_records):
               "article": ("title", "summary")}  # the contract, written out here
     with open(ROOT / "locales" / "clusters.pot", "rb") as handle:
         template = read_po(handle)
-    expected = [(f"{r['type']}/{r['id']}/{name}", r[name]) for r in shipped_records
-                for name in fields[r["type"]]]
+    expected = [(f"{r.kind}/{r.id}/{name}", getattr(r, name)) for r in shipped_records
+                for name in fields[r.kind]]
     assert [(m.context, m.id) for m in template if m.id] == expected
     assert len(expected) == 27
 

@@ -38,7 +38,11 @@ def test_stats_count_each_state_and_the_words():
             row.words) == ("nl", 2, 1, 1, 1, 7)
     assert row.total == 4 and row.completeness == 0.5
     assert stats(catalog, "nl", words=99).words == 99
-    assert stats(catalog, "en").completeness == 1.0  # the source is complete by definition
+    source = stats(catalog, "en", is_source=True)  # every live message is the source's own
+    assert (source.translated, source.fuzzy, source.untranslated, source.source) == (0, 0, 0, 4)
+    assert source.completeness == 1.0
+    blank = po.Catalog(po.Entry(""), [entry("a", "one", "<span></span>"), entry("b", "two", " ")])
+    assert (stats(blank, "nl").translated, stats(blank, "nl").untranslated) == (0, 2)
 
 
 def test_a_returning_context_gets_back_the_translation_of_its_own_text():
@@ -84,12 +88,12 @@ def test_a_mo_is_reused_only_when_compiled_from_these_po_bytes(tmp_path):
     shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
     assert mo_path(locales, "nl") == locales / "nl" / "LC_MESSAGES" / "clusters.mo"
     digest = hashlib.sha256(po_path(locales, "nl").read_bytes()).hexdigest()
-    assert fresh_mo(locales, "nl", digest) is None  # none on disk yet
+    assert fresh_mo(mo_path(locales, "nl"), digest) is None  # none on disk yet
     mo, compiled = current_mo(locales, "nl")
     assert compiled is True
     mo_path(locales, "nl").write_bytes(mo)
-    assert fresh_mo(locales, "nl", digest) == mo
-    assert fresh_mo(locales, "nl", "0" * 64) is None
+    assert fresh_mo(mo_path(locales, "nl"), digest) == mo
+    assert fresh_mo(mo_path(locales, "nl"), "0" * 64) is None
     assert current_mo(locales, "nl") == (mo, False)
     assert current_mo(locales, "nl", force=True) == (mo, True)
     path = po_path(locales, "nl")
@@ -100,7 +104,7 @@ def test_a_mo_is_reused_only_when_compiled_from_these_po_bytes(tmp_path):
     assert gettext.GNUTranslations(io.BytesIO(again)).pgettext(
         "page/cluster-policy/title", "7 spearhead clusters") == "zeven speerpuntclusters"
     mo_path(locales, "fr").write_bytes(b"not a .mo at all")
-    assert fresh_mo(locales, "fr", digest) is None
+    assert fresh_mo(mo_path(locales, "fr"), digest) is None
 
 
 def test_an_unreadable_catalog_is_one_line_naming_it(tmp_path):
@@ -115,7 +119,8 @@ def test_an_unreadable_catalog_is_one_line_naming_it(tmp_path):
     (tmp_path / "dir.po").mkdir()
     with pytest.raises(RunFailed) as failure:
         read_catalog(tmp_path / "dir.po")
-    assert str(failure.value) == f"{tmp_path / 'dir.po'}: cannot read: Is a directory"
+    assert str(failure.value) == \
+        f"refusing to use {tmp_path / 'dir.po'}: a directory where a file should be"
     assert read_catalog(tmp_path / "absent.po") is None
 
 
@@ -162,25 +167,27 @@ def test_a_translators_header_keeps_their_fields_and_order_and_takes_the_templat
 
 
 def test_update_reports_each_languages_figures(tmp_path):
-    from pipeline.files import Publication
     from pipeline.i18n.catalogs import plan_update
+    from pipeline.publish.commit import Publication
     from pipeline.records import read_records
 
     records = read_records(ROOT / "output" / "records.jsonl")
     locales = tmp_path / "locales"
     shutil.copytree(ROOT / "locales", locales, ignore=shutil.ignore_patterns("*.mo"))
     shutil.rmtree(locales / "fr")
-    words = sum(len(text.split()) for r in records for key, text in r.items()
+    words = sum(len(text.split()) for r in records for key, text in r.to_dict().items()
                 if key in ("title", "intro", "name", "tagline", "description", "summary"))
     with Publication(locales) as staged:
         update = plan_update(records, locales, staged.stage, compile=True)
         staged.commit()
-    assert [(s.language, s.translated, s.fuzzy, s.untranslated, s.obsolete, s.words)
+    assert [(s.language, s.translated, s.fuzzy, s.untranslated, s.source, s.obsolete, s.words)
             for s in update.stats.values()] == [
-        ("en", 0, 0, 27, 0, words), ("nl", 27, 0, 0, 0, words), ("fr", 0, 0, 27, 0, words)]
+        ("en", 0, 0, 0, 27, 0, words), ("nl", 27, 0, 0, 0, 0, words),
+        ("fr", 0, 0, 27, 0, 0, words)]
     assert po.read(po_path(locales, "fr")).header.msgstr.startswith(
         "Project-Id-Version: speerpunt\n")
     for language in ("en", "nl", "fr"):
-        assert update.compiled[language] == mo_path(locales, language).read_bytes()
+        compiled = update.compiled["clusters", language]
+        assert compiled == mo_path(locales, language).read_bytes()
         digest = hashlib.sha256(po_path(locales, language).read_bytes()).hexdigest()
-        assert fresh_mo(locales, language, digest) == update.compiled[language]
+        assert fresh_mo(mo_path(locales, language), digest) == compiled

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.files import Publication
 from pipeline.i18n import po
 from pipeline.i18n.catalogs import plan_update, po_path
+from pipeline.publish.commit import Publication
 from pipeline.records import read_records
 from tests.support import ROOT
 
@@ -118,7 +118,7 @@ def translations(locales: Path) -> dict[str, dict[str, str]]:
     return found
 
 
-def update(records: list[dict], locales: Path) -> None:
+def update(records: list, locales: Path) -> None:
     with Publication(locales) as staged:
         plan_update(records, locales, staged.stage)
         staged.commit()
@@ -135,29 +135,28 @@ _EDIT = st.one_of(
 )
 
 
-def apply(records: list[dict], edit: tuple) -> list[dict]:
+def apply(records: list, edit: tuple) -> list:
     """One change of the site; an edit that makes no sense for the page now is skipped."""
-    records = copy.deepcopy(records)
+    records = list(records)
     kind = edit[0]
     if kind == "edit" and edit[1] < len(records):
         record = records[edit[1]]
-        fields = FIELDS[record["type"]]
-        record[fields[edit[2] % len(fields)]] = edit[3]
-    elif kind == "remove" and edit[1] < len(records) and records[edit[1]]["type"] != "page":
+        fields = FIELDS[record.kind]
+        records[edit[1]] = dataclasses.replace(record, **{fields[edit[2] % len(fields)]: edit[3]})
+    elif kind == "remove" and edit[1] < len(records) and records[edit[1]].kind != "page":
         del records[edit[1]]
     elif kind == "readd":
         original = SHIPPED[edit[1]]
-        keys = {(r["type"], r["id"]) for r in records}
-        if (original["type"], original["id"]) not in keys:
-            records.append(copy.deepcopy(original))
+        if original.key not in {r.key for r in records}:
+            records.append(original)
     elif kind == "reorder":
         body = records[1:]
         edit[1].shuffle(body)
         records = records[:1] + body
     elif kind == "rename" and edit[1] < len(records):
-        ids = {r["id"] for r in records if r["type"] == records[edit[1]]["type"]}
+        ids = {r.id for r in records if r.kind == records[edit[1]].kind}
         if edit[2] not in ids:
-            records[edit[1]]["id"] = edit[2]
+            records[edit[1]] = dataclasses.replace(records[edit[1]], id=edit[2])
     return records
 
 

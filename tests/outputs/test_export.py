@@ -1,5 +1,6 @@
 """Exports downstream sites read: shape, translations, fallback, determinism, inert text."""
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -13,11 +14,14 @@ import pytest
 
 from pipeline.i18n import po
 from pipeline.i18n.catalogs import po_path
-from pipeline.outputs.export import plain_text
-from pipeline.records import TRANSLATABLE_FIELDS, read_records
+from pipeline.i18n.reading import visible
+from pipeline.records import read_records
 from tests.support import ROOT, run_cli, serve_snapshot, snapshot_page, tree_bytes
 
 SCHEMA = json.loads((ROOT / "output" / "clusters.schema.json").read_text())
+
+FIELDS = {"page": ("title", "intro"), "cluster": ("name", "tagline", "description"),
+          "article": ("title", "summary")}  # the contract, written out here
 
 
 def export(workdir: Path, *extra: str, epoch: int | None = None):
@@ -51,17 +55,17 @@ def test_shipped_exports_match_records_and_catalogs():
         catalog = {e.msgctxt: e.msgstr for e in
                    po.read(po_path(ROOT / "locales", language)).entries if not e.obsolete}
         objects = [data["page"], *data["clusters"], *data["articles"]]
-        assert [(o["id"], o["url"]) for o in objects] == [(r["id"], r["url"]) for r in records]
+        assert [(o["id"], o["url"]) for o in objects] == [(r.id, r.url) for r in records]
         assert [c["position"] for c in data["clusters"]] == list(range(1, 8))
         for shown, record in zip(objects, records, strict=True):
             assert shown["fallback"] == []
-            for name in TRANSLATABLE_FIELDS[record["type"]]:
-                expected = record[name] if language == "en" else \
-                    catalog[f"{record['type']}/{record['id']}/{name}"]
-                assert expected and shown[name] == expected, (language, record["id"], name)
-        assert data["page"]["breadcrumbs"] == records[0]["breadcrumbs"]
+            for name in FIELDS[record.kind]:
+                expected = getattr(record, name) if language == "en" else \
+                    catalog[f"{record.kind}/{record.id}/{name}"]
+                assert expected and shown[name] == expected, (language, record.id, name)
+        assert data["page"]["breadcrumbs"] == records[0].breadcrumbs
         assert [a.get("date") for a in data["articles"]] == \
-            [r.get("date") for r in records if r["type"] == "article"]
+            [r.date for r in records if r.kind == "article"]
     assert [json.loads((ROOT / "output" / lang / "clusters.json").read_text())["language"]
             for lang in ("en", "nl", "fr")] == ["English", "Nederlands", "français"]
 
@@ -149,11 +153,15 @@ def test_min_complete_holds_back_an_incomplete_locale(workdir):
 
 
 def test_markup_is_never_passed_on():
-    assert plain_text("Hallo <b onclick=\"steal()\">wereld</b>") == "Hallo wereld"
-    assert plain_text("<script>alert(1)</script>Tekst") == "Tekst"
-    assert "<" not in plain_text("&lt;img src=x onerror=alert(1)&gt;ok")  # escaped stays text
-    assert plain_text("R&D < 5 % of budgets") == "R&D < 5 % of budgets"
-    assert "<" not in plain_text("<<script>script>alert(1)<</script>/script>")
+    """A translation holding markup is not shown at all (the field falls back); an escaped
+    one is text, and so is text that merely holds < or &."""
+    assert visible("Hallo <b onclick=\"steal()\">wereld</b>", "Hello world") is None
+    assert visible("<script>alert(1)</script>Tekst", "Text") is None
+    assert visible("&lt;img src=x onerror=alert(1)&gt;ok", "ok") == \
+        "&lt;img src=x onerror=alert(1)&gt;ok"  # escaped: text, as the catalog holds it
+    assert visible("R&D < 5 % of budgets", "R&D") == "R&D < 5 % of budgets"
+    assert visible("<<script>script>alert(1)<</script>/script>", "x") is None
+    assert visible("het tij keren <img src=x onerror=alert(1)//", "turning the tide") is None
 
 
 @pytest.mark.slow
@@ -164,7 +172,8 @@ def test_markup_from_a_translation_comes_out_inert(workdir):
     set_translation(workdir, "fr", "cluster/medvia/tagline", msgstr="<script>alert(1)</script>")
     exports = export(workdir)
     medvia_nl = next(c for c in exports["nl"]["clusters"] if c["id"] == "medvia")
-    assert medvia_nl["tagline"] == "waar gezondheidsinnovatie beter wordt"
+    assert medvia_nl["tagline"] == "where health innovation gets better"  # not shown: English
+    assert medvia_nl["fallback"] == ["tagline"]
     medvia_fr = next(c for c in exports["fr"]["clusters"] if c["id"] == "medvia")
     assert medvia_fr["tagline"] == "where health innovation gets better"  # nothing left: English
     assert medvia_fr["fallback"] == ["tagline"]
@@ -220,16 +229,20 @@ def test_first_export_names_languages_from_cldr(workdir, monkeypatch):
 
 def test_stamp_moves_last_changed_only_when_the_content_changes(monkeypatch):
     from pipeline.i18n.catalogs import current_mo
-    from pipeline.outputs.export import build_export, stamp
+    from pipeline.outputs.export import build_export, stamp, translator
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21 14:13 UTC
     previous = json.loads((ROOT / "output" / "fr" / "clusters.json").read_text())
     records = read_records(ROOT / "output" / "records.jsonl")
     mo = current_mo(ROOT / "locales", "fr", force=True)[0]
-    assert stamp(build_export(records, "fr", mo), "fr", previous) == previous
-    records[5]["tagline"] = "powering smarter energy"  # flux50: French falls back to English
-    moved = stamp(build_export(records, "fr", mo), "fr", previous)
+
+    def lookups(domain):
+        return translator(mo)
+
+    assert stamp(build_export(records, "fr", lookups), "fr", previous) == previous
+    records[5] = dataclasses.replace(records[5], tagline="powering smarter energy")  # flux50
+    moved = stamp(build_export(records, "fr", lookups), "fr", previous)  # French: English
     assert moved["clusters"][4]["fallback"] == ["tagline"]
     assert (moved["language"], moved["last_changed"], moved["last_changed_display"]) == \
         ("français", "2026-09-21T14:13:00Z", "21 septembre 2026, 14:13:00 TU")
-    assert stamp(build_export(records, "fr", mo), "fr", None) == moved  # a first export too
+    assert stamp(build_export(records, "fr", lookups), "fr", None) == moved  # a first export too

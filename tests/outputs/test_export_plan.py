@@ -18,8 +18,8 @@ NAMES = ["en/clusters.json", "nl/clusters.json", "fr/clusters.json", "clusters.s
          "index.json"]
 
 
-def compiled(locales=ROOT / "locales") -> dict[str, bytes]:
-    return {language: current_mo(locales, language, force=True)[0]
+def compiled(locales=ROOT / "locales") -> dict[tuple[str, str], bytes]:
+    return {("clusters", language): current_mo(locales, language, force=True)[0]
             for language in ("en", "nl", "fr")}
 
 

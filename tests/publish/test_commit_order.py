@@ -7,9 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from pipeline.files import Publication
 from pipeline.i18n.catalogs import current_mo
 from pipeline.outputs.export import plan_export
+from pipeline.publish.commit import Publication
 from pipeline.records import read_records
 from tests.support import ROOT
 
@@ -21,8 +21,8 @@ def test_index_is_renamed_last_so_it_never_describes_files_not_yet_in_place(tmp_
     output = tmp_path / "output"
     shutil.copytree(ROOT / "output", output)
     records = copy.deepcopy(read_records(ROOT / "output" / "records.jsonl"))
-    records[1]["tagline"] = "turning the tide for the bluest economy"  # every export changes
-    compiled = {language: current_mo(ROOT / "locales", language, force=True)[0]
+    records[1].tagline = "turning the tide for the bluest economy"  # every export changes
+    compiled = {("clusters", language): current_mo(ROOT / "locales", language, force=True)[0]
                 for language in ("en", "nl", "fr")}
     files, _ = plan_export(records, compiled, output)
     new_index = files[output / "index.json"]

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import RunFailed
-from pipeline.files import Publication
 from pipeline.publish import journal
+from pipeline.publish.commit import Publication
 
 pytestmark = pytest.mark.faults
 

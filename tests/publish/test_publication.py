@@ -8,8 +8,9 @@ import stat
 import pytest
 
 from pipeline.errors import RunFailed
-from pipeline.files import Publication, _kind, check_tree, open_regular, write_atomic
+from pipeline.files import _kind, check_tree, open_regular, write_atomic
 from pipeline.publish import journal
+from pipeline.publish.commit import Publication
 
 
 def test_index_json_is_renamed_last_whatever_order_it_was_staged_in(tmp_path, monkeypatch):

@@ -5,7 +5,6 @@ import json
 
 import pytest
 
-from pipeline.records import dump_records
 from tests.faults.test_run_faults import report, run
 from tests.support import ROOT, run_cli, serve_snapshot
 
@@ -21,6 +20,11 @@ def snapshot_records(tmp_path_factory) -> list[dict]:
     result = run_cli("crawl", "--snapshot", "--output", str(output), cwd=output)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in (output / "records.jsonl").read_text().splitlines()]
+
+
+def dump_records(records: list[dict]) -> bytes:
+    """records.jsonl's contract, written out here: one JSON object a line, UTF-8 unescaped."""
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records).encode()
 
 
 def crawl_family(family: str, site, tmp_path) -> bytes:

@@ -1,0 +1,242 @@
+"""What each `speerpunt` command does: a few lines each over the layers below.
+
+Scrapy, Twisted, jsonschema and Babel's locale data are imported inside the
+commands that need them: `catalogs stats` and `catalogs check` start in a
+fraction of the time a crawl's imports take.
+"""
+
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pipeline.errors import BadUsage, RunFailed
+from pipeline.layout import Layout
+from pipeline.publish import interrupt
+from pipeline.publish.commit import Publication, publish
+from pipeline.publish.journal import JOURNAL
+from pipeline.publish.service import Options, Session
+from pipeline.records import Unreadable, read_records
+from pipeline.sources import LOCALES, OVERVIEW
+from pipeline.text import without_credentials
+
+
+def crawl(args) -> list:
+    """Crawl the chosen source in this process; its harvests, failed or not."""
+    from pipeline.crawl.process import SNAPSHOT_SETTINGS
+    from pipeline.crawl.process import crawl as crawl_in_process
+
+    settings = {"SPEERPUNT_OUTPUT": str(args.output.absolute()), **scrapy_settings(args)}
+    if args.snapshot:
+        from pipeline.crawl.snapshot import PAGE_PATH, serve
+
+        with serve() as base_url:
+            harvests = crawl_in_process([(OVERVIEW, {"url": base_url + PAGE_PATH})],
+                                        {**SNAPSHOT_SETTINGS, **settings}, args.verbose)
+    else:
+        arguments = {"url": args.url} if args.url else {}
+        harvests = crawl_in_process([(OVERVIEW, arguments)], settings, args.verbose)
+    interrupt.check()
+    if not harvests:
+        raise RunFailed("the crawl did not start (see the log with --verbose)")
+    return harvests
+
+
+def check_crawl_options(args) -> None:
+    """Refuse bad usage before anything is locked or written."""
+    from pipeline import clock
+
+    if args.url and (urlparse(args.url).scheme not in ("http", "https")
+                     or not urlparse(args.url).hostname):
+        raise BadUsage(f"--url must be an http(s) URL, not {without_credentials(args.url)!r}")
+    clock.epoch()
+    scrapy_settings(args)
+
+
+def scrapy_settings(args) -> dict:
+    from pipeline.crawl.overrides import parse_overrides
+
+    return parse_overrides(args.set)
+
+
+def source_label(args) -> str:
+    return without_credentials(args.url) if args.url else "snapshot" if args.snapshot else "live"
+
+
+def command_run(args) -> int:
+    from pipeline.outputs.report import RunReport, summary
+
+    check_crawl_options(args)
+    layout = Layout(args.output, args.locales)
+    with Session(*layout.roots, layout=layout, report=RunReport(source_label(args), None)) \
+            as session:
+        harvests = crawl(args)
+        outcome = session.publish(harvests, Options(accept=args.accept_loss,
+                                                    min_complete=args.min_complete,
+                                                    start_over=args.start_over))
+    if not args.quiet:
+        print(summary(outcome, args.verbose))
+    return 0
+
+
+def command_crawl(args) -> int:
+    check_crawl_options(args)
+    layout = Layout(args.output, args.locales if hasattr(args, "locales") else Path("locales"))
+    with Session(layout.output, layout=layout) as session:
+        harvests = crawl(args)
+        outcome = session.publish(harvests, Options(accept=args.accept_loss,
+                                                    start_over=args.start_over,
+                                                    records_only=True, listing="keys"))
+    clusters = sum(1 for record in outcome.records if record.kind == "cluster")
+    print(f"{clusters} clusters written to {layout.records}")
+    return 0
+
+
+def command_preview(args) -> int:
+    from pipeline.outputs.preview import plan_preview
+    from pipeline.outputs.report import files_changed
+
+    layout = Layout(args.output, args.locales)
+    with Session(*layout.roots, layout=layout):
+        records = load_records(layout)
+        files = plan_preview(records, lambda domain, language: (
+            load_catalog(layout, domain, language), layout.catalog(domain, language)),
+            args.output)
+        written = publish(files, args.output)
+    print(f"preview of {len(files) - 1} locales in {args.output / 'preview'} "
+          f"({files_changed(len(written))}); open {layout.preview_index}")
+    return 0
+
+
+def command_catalogs(args) -> int:
+    from pipeline.i18n import catalogs
+
+    layout = Layout(args.output, args.locales)
+    if args.action in ("check", "stats"):
+        settle_if_needed(*layout.roots)
+    if args.action == "check":
+        from pipeline.i18n.check import check_all
+
+        problems = check_all(args.locales)
+        for line in problems:
+            print(line)
+        return 1 if problems else 0
+    if args.action == "stats":
+        from pipeline.outputs.report import stats_table
+        from pipeline.sources import domains
+
+        rows = {}
+        for domain, origin in domains().items():
+            if not layout.catalog(domain, LOCALES[0]).parent.parent.exists():
+                continue
+            for language in LOCALES:
+                path = layout.catalog(domain, language)
+                if domain != OVERVIEW and not path.exists():
+                    continue
+                row = catalogs.stats(load_catalog(layout, domain, language), language,
+                                     is_source=origin.language == language)
+                rows[language] = rows[language] + row if language in rows else row
+        print(stats_table(rows.values()))
+        return 0
+    with Session(*layout.roots, layout=layout):
+        if args.action == "compile":
+            files = {}
+            for domain in catalog_domains(layout):
+                for language in LOCALES:
+                    files[layout.compiled(domain, language)] = catalogs.current_mo(
+                        args.locales, language, force=True, domain=domain)[0]
+            written = publish(files, args.locales)
+            print(f"compiled {len(files)} catalogs ({len(written)} changed)")
+            return 0
+        from pipeline.outputs.report import merge_lines
+
+        records = load_records(layout)
+        with Publication(args.locales) as staged:
+            update = catalogs.plan_update(records, args.locales, staged.stage,
+                                          expect=staged.expect)
+            written = staged.commit()
+    print("\n".join(merge_lines(update.reports)))
+    total = len(update.stats) * 0 + sum(1 for _ in catalog_domains(layout)) * (len(LOCALES) + 1)
+    print(f"{len(written)} of {total} catalog files changed")
+    return 0
+
+
+def catalog_domains(layout: Layout) -> list[str]:
+    """The domains that have a template in --locales (the overview's always)."""
+    from pipeline.sources import domains
+
+    return [domain for domain in domains()
+            if domain == OVERVIEW or layout.template(domain).exists()]
+
+
+def command_export(args) -> int:
+    from pipeline.i18n.catalogs import current_mo
+    from pipeline.outputs.export import plan_export
+    from pipeline.outputs.report import files_changed
+
+    layout = Layout(args.output, args.locales)
+    with Session(*layout.roots, layout=layout):
+        records = load_records(layout)
+        compiled, mo_files = {}, {}
+        for domain in catalog_domains(layout):
+            for language in LOCALES:
+                if not layout.catalog(domain, language).exists():
+                    compiled[domain, language] = None
+                    continue  # compiled again unless the .mo was compiled from the .po as it is
+                compiled[domain, language], stale = current_mo(args.locales, language,
+                                                               domain=domain)
+                if stale:
+                    mo_files[layout.compiled(domain, language)] = compiled[domain, language]
+        files, held_back = plan_export(records, compiled, args.output, args.min_complete)
+        written = publish({**mo_files, **files}, args.output, args.locales)
+    for language, share in held_back:
+        print(f"{language} held back: {share:.0%} complete < {args.min_complete:.0%}")
+    print(f"exported {len(LOCALES) - len(held_back)} locales to {args.output} "
+          f"({files_changed(len([p for p in written if p.suffix == '.json']))})")
+    return 0
+
+
+def load_records(layout: Layout) -> list:
+    path = layout.records
+    try:
+        records = read_records(path)
+    except Unreadable:
+        raise
+    except OSError as error:
+        raise RunFailed(f"{path}: cannot read: {error.strerror}") from None
+    if not records:
+        raise RunFailed(f"{path}: no records; run `speerpunt crawl` or `speerpunt run` first")
+    return records
+
+
+def load_catalog(layout: Layout, domain: str, language: str):
+    from pipeline.i18n.catalogs import read_catalog
+
+    path = layout.catalog(domain, language)
+    catalog = read_catalog(path)
+    if catalog is None:
+        raise RunFailed(f"{path}: no catalog; run `speerpunt catalogs update` first")
+    return catalog
+
+
+def settle_if_needed(*directories: Path) -> None:
+    """Read-only commands take no lock, unless a killed command left a journal to settle
+    (then what they read is whole); they refuse symlinks and special files all the same."""
+    from pipeline.files import check_tree
+
+    if any(os.path.lexists(directory / JOURNAL) for directory in directories):
+        with Session(*directories):
+            pass
+    check_tree([directory for directory in directories if directory.is_dir()])
+
+
+COMMANDS = {"crawl": command_crawl, "run": command_run, "catalogs": command_catalogs,
+            "export": command_export, "preview": command_preview}
+
+
+def run(args) -> int:
+    return COMMANDS[args.command](args)
+
+
+def say(line: str) -> None:
+    print(f"speerpunt: {line}", file=sys.stderr)
