@@ -106,8 +106,9 @@ class Publication:
                 if os.path.lexists(target):
                     backup = journal.backup_path(target)
                     os.link(target, backup, follow_symlinks=False)
-                entries.append({"temporary": str(temporary), "target": str(target),
-                                "backup": backup and str(backup)})
+                entries.append({"temporary": os.path.abspath(temporary),
+                                "target": os.path.abspath(target),
+                                "backup": backup and os.path.abspath(backup)})
             sync_directories([temporary for temporary, _ in order])
             path = journal.write(directory, "commit", entries)
         except OSError as error:

@@ -12,6 +12,12 @@ before doing anything else:
   state "rollback" a commit that failed half-way is undone from the backups:
                    all old.
 
+A journal is data read from disk, so it is read as untrusted: before anything is
+touched, every entry must name a target inside the directories the settling
+command holds, a temporary `.NAME.XXXXXXXX.tmp` and a backup `.NAME.XXXXXXXX.old.tmp`
+of that very target in its own directory, as Publication.commit() writes them;
+anything else refuses with one line and nothing is renamed or removed.
+
 This is the redo journal of SQLite's WAL and of git's lock files, rather than
 a generation directory switched by one symlink: the catalogs' paths are fixed
 (translators edit locales/nl/LC_MESSAGES/clusters.po in place) and a run
@@ -20,13 +26,17 @@ writes two directories, which no single rename can switch together.
 
 import json
 import os
+import re
 import secrets
 from pathlib import Path
 
 from pipeline.errors import RunFailed
-from pipeline.files import sync_directories
+from pipeline.files import open_regular, sync_directories
 
 JOURNAL = ".journal"
+_TEMPORARY = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")  # tempfile.mkstemp's random part
+_BACKUP = re.compile(r"\.(.+)\.[0-9a-f]{8}\.old\.tmp")  # backup_path()'s
+_KEYS = {"temporary", "target", "backup"}
 
 
 def backup_path(target: Path) -> Path:
@@ -94,16 +104,70 @@ def settle(*directories: Path) -> list[str]:
         path = directory / JOURNAL
         if not os.path.lexists(path):
             continue
+        handle = open_regular(path)
+        with handle:
+            data = handle.read()
+        journal = checked(data, path, directories)
         try:
-            journal = json.loads(path.read_bytes())
             if journal["state"] == "commit":
                 roll_forward(journal["entries"])
             else:
                 roll_back(journal["entries"])
             finish(path)
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            why = getattr(error, "strerror", None) or f"{type(error).__name__}: {error}"
-            raise RunFailed(f"cannot settle the interrupted publication in {path}: {why}; "
-                            "nothing more was changed") from None
+        except OSError as error:
+            raise RunFailed(f"cannot settle the interrupted publication in {path}: "
+                            f"{error.strerror} ({error.filename}); settling can be repeated: "
+                            "run the command again") from None
         done.append(f"{journal['state']} of {len(journal['entries'])} files in {path}")
     return done
+
+
+def checked(data: bytes, path: Path, directories) -> dict:
+    """The journal in data when it is one Publication.commit() could have written for
+    files in directories; RunFailed naming what is wrong otherwise (nothing touched)."""
+    def refuse(why: str):
+        raise RunFailed(f"refusing to settle {path}: {why}; nothing was changed (check the "
+                        "file, then remove it by hand)")
+
+    try:
+        journal = json.loads(data)
+    except ValueError as error:
+        refuse(f"it is not JSON ({getattr(error, 'msg', error)})")
+    if not isinstance(journal, dict) or set(journal) != {"state", "entries"} \
+            or journal["state"] not in ("commit", "rollback") \
+            or not isinstance(journal["entries"], list):
+        refuse("it is not a journal this program writes")
+    roots = [root for directory in directories
+             for root in {os.path.abspath(directory), os.path.realpath(directory)}]
+    for number, entry in enumerate(journal["entries"], start=1):
+        why = _entry_problem(entry, roots)
+        if why:
+            refuse(f"entry {number} {why}")
+    return journal
+
+
+def _entry_problem(entry, roots: list[str]) -> str | None:
+    if not isinstance(entry, dict) or set(entry) != _KEYS:
+        return "is not a journal entry"
+    target, temporary, backup = entry["target"], entry["temporary"], entry["backup"]
+    if not all(isinstance(name, str) for name in (target, temporary)) \
+            or not isinstance(backup, str | None):
+        return "is not a journal entry"
+    if not _inside(target, roots) or os.path.basename(target).startswith("."):
+        return f"names the target {target!r}, which is not a file of this command's directories"
+    for name, pattern, given in (("temporary", _TEMPORARY, temporary),
+                                 ("backup", _BACKUP, backup)):
+        if given is None and name == "backup":
+            continue
+        found = pattern.fullmatch(os.path.basename(given))
+        if os.path.dirname(given) != os.path.dirname(target) or found is None \
+                or found.group(1) != os.path.basename(target) or not _inside(given, roots):
+            return f"names the {name} {given!r}, which is not one of its target's"
+    return None
+
+
+def _inside(name: str, roots: list[str]) -> bool:
+    """name is an absolute, normalised path strictly inside one of roots."""
+    if "\0" in name or not os.path.isabs(name) or os.path.normpath(name) != name:
+        return False
+    return any(name.startswith(root.rstrip(os.sep) + os.sep) for root in roots)

@@ -240,6 +240,7 @@ def read_baseline(layout: Layout, start_over: bool = False) -> Baseline:
             raise Unreadable(f"the last good run cannot be read: {layout.records} is missing "
                              f"while {published} is published{hint}")
         return Baseline([], {}, first_run=True)
+    _check_index(layout, hint)
     english = exports.get("en")
     if english is not None:
         keys = {record.key for record in records}
@@ -248,6 +249,39 @@ def read_baseline(layout: Layout, start_over: bool = False) -> Baseline:
                 raise Unreadable(f"the last good run cannot be read: {layout.records} lacks "
                                  f"{key}, which {layout.export('en')} publishes{hint}")
     return Baseline(records, exports, first_run=False)
+
+
+def _check_index(layout: Layout, hint: str) -> None:
+    """Every file index.json lists is there with the sha256 it gives (the reader protocol):
+    an export deleted or edited by hand makes the last good run unreadable."""
+    import hashlib
+    import json
+
+    from pipeline.files import open_regular
+
+    handle = open_regular(layout.index)
+    if handle is None:
+        return
+    with handle:
+        data = handle.read()
+    try:
+        listed = [(entry["file"], entry["sha256"]) for entry in json.loads(data)["locales"]]
+    except (ValueError, KeyError, TypeError):
+        raise Unreadable(f"the last good run cannot be read: {layout.index} is not an index of "
+                         f"this program's{hint}") from None
+    for name, digest in listed:
+        path = layout.output / name
+        if not isinstance(name, str) or ".." in Path(name).parts or Path(name).is_absolute():
+            raise Unreadable(f"the last good run cannot be read: {layout.index} lists "
+                             f"{name!r}{hint}")
+        current = open_regular(path)
+        if current is None:
+            raise Unreadable(f"the last good run cannot be read: {path} is listed in "
+                             f"{layout.index} but missing{hint}")
+        with current:
+            if hashlib.file_digest(current, "sha256").hexdigest() != digest:
+                raise Unreadable(f"the last good run cannot be read: {path} is not the file "
+                                 f"{layout.index} lists (its sha256 differs){hint}")
 
 
 def _read_export(path: Path, hint: str) -> dict | None:

@@ -65,3 +65,16 @@ def test_start_over_compares_with_nothing(layout):
     assert "records.jsonl:1: not a record" in refusal(layout)
     baseline = read_baseline(layout, start_over=True)
     assert baseline.started_over and baseline.records == [] and baseline.exports == {}
+
+
+def test_an_export_deleted_or_edited_after_publication_refuses(layout):
+    """With the nl export gone, a --locales typo would publish nl all in English unnoticed:
+    the index says what was published, so the run refuses instead (trust issue, row 2)."""
+    path = layout.export("nl")
+    data = path.read_bytes()
+    path.unlink()
+    assert refusal(layout) == (f"the last good run cannot be read: {path} is listed in "
+                               f"{layout.index} but missing{HINT}")
+    path.write_bytes(data.replace(b"speerpuntclusters", b"speerpuntclusters!"))
+    assert refusal(layout) == (f"the last good run cannot be read: {path} is not the file "
+                               f"{layout.index} lists (its sha256 differs){HINT}")
