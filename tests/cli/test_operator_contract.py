@@ -130,7 +130,7 @@ def succeeded(result, workdir: Path, url: str, *, result_is: str, records: dict,
         assert result.stdout == ""
     assert report(workdir) == {
         "result": result_is, "reason": None, "source": url, "stale_lock_taken_over": None,
-        "crawl": {"pages": 4, "requests": 4, "not_modified": 0, "cache_hits": 0, "retries": 0,
+        "crawl": {"pages": 4, "requests": 4, "cache_hits": 0, "retries": 0,
                   "statuses": {"200": 4}, "revalidated_from_cache": 0, "offsite_refused": 0,
                   # title, intro, 2 per cluster, 2 per article; breadcrumb and menu are chrome
                   "text_blocks": {"placed": 6 + 2 * clusters, "chrome": 2, "unplaced": 0}},

@@ -537,3 +537,27 @@ def test_second_run_revalidates_and_reports_unchanged(site, workdir):
     assert data["result"] == "unchanged"
     assert data["crawl"]["revalidated_from_cache"] >= 1
     assert published(workdir) == before
+
+
+@pytest.mark.parametrize("headers", [
+    {"Cache-Control": "max-age=86400"},
+    {"Last-Modified": "Mon, 01 Jan 2018 00:00:00 GMT"},  # a heuristic freshness of weeks
+], ids=["max-age", "old-last-modified"])
+def test_a_server_claiming_freshness_never_hides_a_changed_page(site, workdir, headers):
+    """Trust issue, row 3: every run asks the server, whatever its cache headers say, and
+    the report counts the requests sent, the 304s and the cache hits as they were."""
+    url = serve_snapshot(site)
+    html = {"Content-Type": "text/html; charset=utf-8", **headers}
+    site.route(PAGE_PATH, snapshot_page(), headers=html)
+    first = run(workdir, url)
+    assert first.returncode == 0, first.stderr
+    asked = sum(1 for path, _ in site.requests if path == PAGE_PATH)
+    site.route(PAGE_PATH, edited_page(), headers=html)
+    second = run(workdir, url)
+    assert second.returncode == 0, second.stderr
+    assert sum(1 for path, _ in site.requests if path == PAGE_PATH) == asked + 1
+    data = report(workdir)
+    assert data["result"] == "published"
+    assert data["records"]["changed"] == ["cluster/flux50"]
+    assert (data["crawl"]["requests"], data["crawl"]["cache_hits"]) == (4, 0)
+    assert data["crawl"]["revalidated_from_cache"] == 0  # the page changed: a 200, no 304
