@@ -18,7 +18,7 @@ from scrapy.http import HtmlResponse
 
 from pipeline.items import Article, Cluster, Page
 from pipeline.text import normalise_text, split_heading
-from spiders import coverage
+from spiders import coverage, language
 from spiders.base import BaseSpider
 from spiders.blocks import read_blocks
 from spiders.checks import describe_failure, page_problem
@@ -110,9 +110,12 @@ class ClustersSpider(BaseSpider):
             return
         page_url = canonical_url(response)
         reading = self.read(response, page_url)
-        problem = coverage.refusal(reading.roles, response.url)
+        problem = coverage.refusal(reading.roles, response.url) or language.mismatch(
+            response, " ".join(block.text for block, role in reading.roles if role == "placed"),
+            self.source.language)
         if problem:
             self.fail(problem)
+            return
         yield Page(id=PAGE_ID, title=reading.title, intro=" ".join(reading.intro), url=page_url,
                    breadcrumbs=self.breadcrumbs(response),
                    announced=announced_count(reading.title))

@@ -36,6 +36,7 @@ makes for each staged temporary file, so the fault strikes exactly where a real 
 would. As a non-root user the read-only cases use a real `chmod 0o555` instead.
 """
 
+import html
 import json
 import os
 import re
@@ -561,3 +562,30 @@ def test_a_server_claiming_freshness_never_hides_a_changed_page(site, workdir, h
     assert data["records"]["changed"] == ["cluster/flux50"]
     assert (data["crawl"]["requests"], data["crawl"]["cache_hits"]) == (4, 0)
     assert data["crawl"]["revalidated_from_cache"] == 0  # the page changed: a 200, no 304
+
+
+def dutch_page(declared: str) -> str:
+    """The snapshot page with its English text replaced by the nl catalog's translations
+    (our translators' Dutch: a hostile variant, not the site's content) and <html lang>."""
+    from pipeline.i18n import po
+
+    page = snapshot_page().replace('<html lang="en"', f'<html lang="{declared}"', 1)
+    catalog = po.read(ROOT / "locales" / "nl" / "LC_MESSAGES" / "clusters.po")
+    for entry in sorted(catalog.entries, key=lambda e: -len(e.msgid)):
+        page = page.replace(html.escape(entry.msgid, quote=False), entry.msgstr)
+        page = page.replace(entry.msgid.replace("’", "&rsquo;"), entry.msgstr)
+    return page
+
+
+@pytest.mark.parametrize("declared", ["nl", "en"], ids=["declared-nl", "declared-en"])
+def test_a_page_not_in_its_sources_language_is_refused(site, workdir, declared):
+    """Trust issue, row 4: the same URL serving the page in Dutch, with or without saying
+    so, is refused (French readers would get Dutch as the English source)."""
+    page = dutch_page(declared)
+    assert "Speerpuntclusters zijn gelinkt" in page or "speerpuntclusters" in page
+    url = serve_snapshot(site, page)
+    before = published(workdir)
+    result = run(workdir, url)
+    cause = (f"{url} declares its language as 'nl', not 'en'" if declared == "nl"
+             else f"{url} is written in 'nl' (detected with confidence")
+    assert_failed(result, workdir, before, cause)
