@@ -161,7 +161,8 @@ class ClustersSpider(BaseSpider):
             yield item
             return
         if response.meta.get("redirect_urls") and not self.is_the_article(response, item):
-            item.stale = f"{item.url} redirects to {response.url}, which is not the article"
+            asked = response.meta["redirect_urls"][0]
+            item.stale = f"{asked} redirects to {response.url}, which is not the article"
             self.logger.warning("article %s: %s", item.url, item.stale)
             yield item
             return

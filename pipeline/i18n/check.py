@@ -15,6 +15,7 @@ from pathlib import Path
 from babel.messages.plurals import get_plural
 
 from pipeline.i18n import po
+from pipeline.i18n.reading import foreign_markup
 from pipeline.layout import Layout
 from pipeline.sources import LOCALES, OVERVIEW, domains
 
@@ -146,10 +147,16 @@ def _handlers(text: str) -> set[str]:
 
 
 def markup(source: str, translation: str) -> list[str]:
-    """Broken tags break the page and new ones (<script>, onclick=) would run on it."""
+    """Broken tags break the page and new ones (<script>, onclick=) would run on it; a
+    translation holding markup the source does not hold is never published."""
     added = sorted(_handlers(translation) - _handlers(source))
-    return _differences("tags", _tag_names(source), _tag_names(translation)) + [
+    problems = _differences("tags", _tag_names(source), _tag_names(translation)) + [
         f"markup adds {handler!r} which the source does not have" for handler in added]
+    foreign = foreign_markup(translation, source)
+    if foreign:
+        problems.append(f"holds markup ({', '.join(dict.fromkeys(foreign))}), so it is not "
+                        "published: the source text is shown instead")
+    return problems
 
 
 def _urls(text: str) -> list[str]:

@@ -378,3 +378,26 @@ def _crash_lane(workdir: Path, site, kills: int, rng: random.Random) -> list[str
             assert leftovers(workdir) == []
             current = "B" if current == "A" else "A"
     return outcomes
+
+
+def test_a_translator_saving_between_the_merge_and_the_commit_is_never_overwritten(site,
+                                                                                 workdir):
+    """Trust issue, row 11: Poedit takes no lock. The run merged nl.po from its bytes; a
+    save made before the commit refuses the run in one line and keeps the save."""
+    url = serve_snapshot(site, edited_page())  # a changed tagline: every catalog changes
+    process = start(workdir, url, env={"SPEERPUNT_FAULT": "pause:index.json:1.5"})
+    output = workdir / "output"
+    wait_for(lambda: any(output.glob(".index.json.*.tmp")), process, "index.json being staged")
+    po = workdir / "locales" / "nl" / "LC_MESSAGES" / "clusters.po"
+    saved = po.read_bytes().replace(b'msgstr "7 speerpuntclusters"',
+                                    b'msgstr "Zeven speerpuntclusters"')
+    before = {path: data for path, data in published(workdir).items() if path != str(po)}
+    po.write_bytes(saved)
+    result = finish(process)
+    assert result.returncode == 1
+    assert result.stderr == (f"speerpunt: {po} changed while this run was merging it (saved by "
+                             "a translator or a tool?); nothing was changed, and the run can "
+                             "be repeated at once\n")
+    assert po.read_bytes() == saved
+    assert {path: data for path, data in published(workdir).items() if path != str(po)} == before
+    assert leftovers(workdir) == []

@@ -23,7 +23,14 @@ from tests.faults.test_run_faults import (
     report,
     run,
 )
-from tests.support import ARTICLE_PATHS, PAGE_PATH, run_cli, serve_snapshot, snapshot_page
+from tests.support import (
+    ARTICLE_PATHS,
+    PAGE_PATH,
+    SNAPSHOT,
+    run_cli,
+    serve_snapshot,
+    snapshot_page,
+)
 
 pytestmark = [pytest.mark.faults, pytest.mark.slow]
 
@@ -333,3 +340,54 @@ def test_angle_brackets_in_page_text_stay_text(site, workdir):
     assert "Flux50 offers a<b and c>d programs" in flux50["description"]
     assert 'offers a<b and c>d programs' in po_file(workdir, "nl").read_text()
     msgfmt_check(workdir)
+
+
+def article_page(path: str) -> str:
+    return (SNAPSHOT / f"{path.lstrip('/')}.html").read_text(encoding="utf-8")
+
+
+def test_a_date_that_is_not_iso_8601_is_a_failed_article_page(site, workdir):
+    """Trust issue, row 9: markup in a <time datetime> never becomes an export's date."""
+    url = serve_snapshot(site)
+    page = article_page(ARTICLE_PATHS[0]).replace(
+        'datetime="2022-03-15T09:00:00Z"', 'datetime="&lt;img src=x onerror=alert(1)&gt;"')
+    site.route(ARTICLE_PATHS[0], page)
+    before = exports(workdir)
+    result = run(workdir, url)
+    assert result.returncode == 0, result.stderr
+    assert exports(workdir) == before  # the date last published is kept
+    [stale] = report(workdir)["stale"]
+    assert stale["record"] == "article/why-sharing-smart-innovation-in-flanders"
+    assert stale["reason"].endswith("shows a date that is not ISO 8601: "
+                                    "'<img src=x onerror=alert(1)>'")
+
+
+def test_the_date_is_the_articles_own_not_a_latest_news_list(site, workdir):
+    url = serve_snapshot(site)
+    latest = ('<main><aside class="latest"><h2>Latest news</h2><ul><li><time '
+              'datetime="2030-01-01T00:00:00Z">1 January 2030</time></li></ul></aside>')
+    before_title = ('<div class="latest-news"><time datetime="2029-12-31T00:00:00Z">'
+                    '31 December 2029</time></div>')
+    page = article_page(ARTICLE_PATHS[0])
+    assert page.count("<main") == 1
+    page = page.replace("<main", before_title + "<main", 1).replace("<main>", latest, 1)
+    site.route(ARTICLE_PATHS[0], page)
+    result = run(workdir, url)
+    assert result.returncode == 0, result.stderr
+    assert exports(workdir)["en"]["articles"][0]["date"] == "2022-03-15T09:00:00Z"
+    assert report(workdir)["stale"] == []
+
+
+def test_an_article_redirected_to_the_home_page_keeps_what_was_published(site, workdir):
+    url = serve_snapshot(site)
+    site.route("/en", "<html lang=\"en\"><head><title>Invest in Flanders</title></head><body>"
+                      "<main><h1>Invest in Flanders</h1><time datetime=\"2031-01-01\">"
+                      "</time></main></body></html>")
+    site.route(ARTICLE_PATHS[0], "", status=301, headers={"Location": site.url("/en")})
+    before = exports(workdir)
+    result = run(workdir, url)
+    assert result.returncode == 0, result.stderr
+    assert exports(workdir) == before  # neither the home page's URL nor its date
+    [stale] = report(workdir)["stale"]
+    assert stale["reason"] == (f"{site.url(ARTICLE_PATHS[0])} redirects to {site.url('/en')}, "
+                               "which is not the article")

@@ -589,3 +589,28 @@ def test_a_page_not_in_its_sources_language_is_refused(site, workdir, declared):
     cause = (f"{url} declares its language as 'nl', not 'en'" if declared == "nl"
              else f"{url} is written in 'nl' (detected with confidence")
     assert_failed(result, workdir, before, cause)
+
+
+def test_an_unclosed_tag_in_a_translation_is_not_published_and_is_named(site, workdir):
+    """Trust issue, row 10: the export falls back to English, `catalogs check` names the
+    entry, and the preview shows what the export publishes."""
+    po = po_file(workdir, "nl")
+    text = po.read_text(encoding="utf-8")
+    clean = 'msgstr "het tij keren voor de blauwe economie"'
+    assert text.count(clean) == 1
+    po.write_text(text.replace(clean, 'msgstr "het tij keren <img src=x onerror=alert(1)//"'),
+                  encoding="utf-8")
+    result = run(workdir, serve_snapshot(site))
+    assert result.returncode == 0, result.stderr
+    nl = json.loads((workdir / "output" / "nl" / "clusters.json").read_bytes())
+    blue = nl["clusters"][0]
+    assert (blue["tagline"], blue["fallback"]) == ("turning the tide for the blue economy",
+                                                  ["tagline"])
+    check = run_cli("catalogs", "check", "--locales", str(workdir / "locales"),
+                    "--output", str(workdir / "output"))
+    assert check.returncode == 1
+    assert any(line.endswith("holds markup (<img), so it is not published: the source text "
+                             "is shown instead") for line in check.stdout.splitlines())
+    preview = (workdir / "output" / "preview" / "nl.html").read_text(encoding="utf-8")
+    assert ('data-msgctxt="cluster/blue-cluster/tagline" data-state="untranslated"' in preview)
+    assert "<img" not in preview

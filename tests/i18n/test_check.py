@@ -224,3 +224,14 @@ def test_check_all_reports_missing_catalogs(tmp_path):
                     reason="catalogs not built yet")
 def test_shipped_catalogs_are_clean():
     assert check_all(ROOT / "locales") == []
+
+
+def test_a_translation_with_an_unclosed_tag_is_named_as_not_published(tmp_path):
+    """Trust issue, row 10: `<img src=x onerror=alert(1)//` has no closing `>`, so no tag
+    rule saw it; it is named, and said not to be published."""
+    from pipeline.i18n.check import markup
+
+    problems = markup("turning the tide", "het tij keren <img src=x onerror=alert(1)//")
+    assert problems[-1] == ("holds markup (<img), so it is not published: the source text is "
+                            "shown instead")
+    assert markup("a<b and c", "a<b en c") == []

@@ -18,6 +18,9 @@ the real one would surface, in the calls pipeline/files.py makes while staging:
                              (a disk that fills up while the commit journal is written)
   SPEERPUNT_FAULT=slow:SECS  every os.replace and os.link takes SECS longer: the commit's
                              window is wide enough for a test to kill the process inside it
+  SPEERPUNT_FAULT=pause:NAME:SECS  the first os.fsync of a file whose name contains NAME
+                             takes SECS longer: a test can edit a file meanwhile, as a
+                             translator saving in Poedit between a run's read and its commit
 """
 
 import os
@@ -89,6 +92,21 @@ if FAULT:
             return call
 
         os.replace, os.link = slowed(os.replace), slowed(os.link)
+
+    elif kind == "pause":
+        import time
+
+        _real_fsync = os.fsync
+        _name, _, _seconds = count.partition(":")
+        _paused = []
+
+        def fsync(fd):
+            if not _paused and _name in os.path.basename(os.readlink(f"/proc/self/fd/{fd}")):
+                _paused.append(fd)
+                time.sleep(float(_seconds))
+            return _real_fsync(fd)
+
+        os.fsync = fsync
 
     else:
         raise ValueError(f"unknown SPEERPUNT_FAULT {FAULT!r}")
