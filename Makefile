@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast test-weblate lint bench clean
+.PHONY: run test test-fast test-weblate lint bench clean deploy
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ $(BIN)/.mutmut: $(BIN)/.installed
 mutate: $(BIN)/.mutmut
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
 	$(BIN)/python tests/support/mutation_score.py
+
+# Deploy to Scrapyd from a copy of the project, so that scrapyd-deploy's setup.py, build/
+# and *.egg-info never land in the checkout. SCRAPYD_URL overrides scrapy.cfg's [deploy] url.
+deploy: $(BIN)/.installed
+	@copy=$$(mktemp -d) && cp -r pipeline spiders scrapy.cfg pyproject.toml README.md "$$copy"/ && \
+	  if [ -n "$(SCRAPYD_URL)" ]; then \
+	    sed -i 's|^url *=.*|url = $(SCRAPYD_URL)|' "$$copy/scrapy.cfg"; fi && \
+	  (cd "$$copy" && $(abspath $(BIN))/scrapyd-deploy); status=$$?; rm -rf "$$copy"; exit $$status
 
 clean:
 	rm -rf $(VENV) $(WEBLATE_VENV) httpcache .pytest_cache locales/*/LC_MESSAGES/*.mo

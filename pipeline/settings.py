@@ -41,12 +41,15 @@ REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None,
               "scrapy.extensions.remote_control.RemoteControl": None,
               "pipeline.crawl.collect.Collector": 100,
+              "pipeline.crawl.progress.Progress": 150,
               "pipeline.publish.extension.Publisher": 200}
 
 # Bounded work: the crawl's deadline in seconds, and the most article links it follows.
 CLOSESPIDER_TIMEOUT = 600
 SPEERPUNT_MAX_ARTICLES = 50
 SPIDER_MIDDLEWARES = {"pipeline.crawl.bounds.ArticleCap": 550}
+# After DownloadTimeoutMiddleware (350): each request gets at most the time left.
+DOWNLOADER_MIDDLEWARES = {"pipeline.crawl.bounds.Deadline": 360}
 
 # The HTTP cache lives in SPEERPUNT_OUTPUT/.cache/http, found without scrapy.cfg (Scrapyd).
 ADDONS = {"pipeline.crawl.cache.OutputCache": 0}
@@ -65,6 +68,8 @@ ITEM_PIPELINES = {
 SPEERPUNT_OUTPUT = "output"
 SPEERPUNT_LOCALES = "locales"
 SPEERPUNT_PUBLISH = True
+# One line per page fetched on stderr (`speerpunt` on a terminal, without --quiet).
+SPEERPUNT_PROGRESS = False
 # Losses the publication guard may let through when `scrapy crawl` publishes
 # (`speerpunt run --accept-loss` is the same for a run): KEY,KEY or "all".
 SPEERPUNT_ACCEPT_LOSS = ""

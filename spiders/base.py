@@ -9,7 +9,7 @@ it as its close reason, `refused: <reason>`.
 """
 
 from typing import ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -27,8 +27,9 @@ class BaseSpider(scrapy.Spider):
     def __init__(self, url: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.source: Source = source(self.source_key)
-        self.start_url = url or self.source.start_url
         self.failure: str | None = None
+        self.auth: dict = {}  # HTTP Basic credentials given in the URL, for its host only
+        self.start_url = self._credentials_apart(url or self.source.start_url)
         parts = urlsplit(self.start_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             self.fail(f"-a url must be an http(s) URL, not {without_credentials(self.start_url)!r}")
@@ -37,6 +38,21 @@ class BaseSpider(scrapy.Spider):
         # server) is crawled alone, so nothing of it leads to the live site.
         self.allowed_domains = [host, *(h for h in self.source.hosts if h != host)] \
             if host in self.source.hosts else [host]
+
+    def _credentials_apart(self, url: str) -> str:
+        """url without user:password@, which go to Scrapy's HttpAuthMiddleware for that host
+        only, so no message, log line, report or record ever shows them."""
+        try:
+            parts = urlsplit(url)
+            user, password = parts.username, parts.password
+            host = parts.netloc.rpartition("@")[2]  # with its port: Scrapy compares netlocs
+        except ValueError:
+            return url
+        if user is None:
+            return url
+        self.auth = {"http_user": unquote(user), "http_pass": unquote(password or ""),
+                     "http_auth_domain": host}
+        return without_credentials(url)
 
     @property
     def crawled_host(self) -> str:
@@ -51,7 +67,11 @@ class BaseSpider(scrapy.Spider):
 
     async def start(self):
         if self.failure is None:
-            yield scrapy.Request(self.start_url, callback=self.parse, errback=self.page_failed)
+            yield self.request(self.start_url, callback=self.parse, errback=self.page_failed)
+
+    def request(self, url: str, **kwargs) -> scrapy.Request:
+        """A request of this crawl, carrying the URL's credentials, if any, to its host."""
+        return scrapy.Request(url, meta={**self.auth, **kwargs.pop("meta", {})}, **kwargs)
 
     def fail(self, reason: str) -> None:
         """Remember the first reason this crawl must not be published."""

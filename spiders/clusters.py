@@ -13,7 +13,6 @@ import re
 from datetime import datetime
 from urllib.parse import urlparse, urlunparse
 
-import scrapy
 from scrapy.http import HtmlResponse
 
 from pipeline.items import Article, Cluster, Page
@@ -109,7 +108,12 @@ class ClustersSpider(BaseSpider):
             self.fail(problem)
             return
         page_url = canonical_url(response)
-        reading = self.read(response, page_url)
+        try:
+            reading = self.read(response, page_url)
+        except RecursionError:
+            self.fail(f"{response.url} nests its elements too deep to be read as a page "
+                      "(thousands of levels); refusing to guess at its content")
+            return
         problem = coverage.refusal(reading.roles, response.url) or language.mismatch(
             response, " ".join(block.text for block, role in reading.roles if role == "placed"),
             self.source.language)
@@ -132,8 +136,8 @@ class ClustersSpider(BaseSpider):
                 self.logger.warning("not following %s: outside %s", teaser.url, host)
                 yield item
                 continue
-            yield scrapy.Request(teaser.url, callback=self.parse_article,
-                                 errback=self.article_failed, cb_kwargs={"item": item})
+            yield self.request(teaser.url, callback=self.parse_article,
+                               errback=self.article_failed, cb_kwargs={"item": item})
 
     def read(self, response, page_url: str) -> Reading:
         """The page read; the placed/chrome/unplaced counts go to the crawl stats."""
@@ -198,10 +202,10 @@ class ClustersSpider(BaseSpider):
         clusters = [record for record in records if isinstance(record, Cluster)]
         if not pages:
             return "no page was crawled"
-        page = pages[0]
+        page = pages[0]  # named as crawled: a mirror is not the canonical site
         if not clusters:
-            return f"no clusters found on {page.url}"
+            return f"no clusters found on {self.start_url}"
         if page.announced is not None and page.announced != len(clusters):
             return (f"{len(clusters)} clusters found but the title {page.title!r} "
-                    f"announces {page.announced} on {page.url}")
+                    f"announces {page.announced} on {self.start_url}")
         return None

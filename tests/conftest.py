@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import ROOT, requires
 from tests.support.server import Site
 
 
@@ -24,3 +24,9 @@ def workdir(tmp_path):
         shutil.copytree(ROOT / "output", tmp_path / "output",
                         ignore=shutil.ignore_patterns("report.json", ".lock"))
     return tmp_path
+
+
+@pytest.fixture
+def gettext():
+    """GNU gettext installed (else skipped, or failed in CI: tests/support/requires.py)."""
+    requires.gettext()

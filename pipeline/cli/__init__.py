@@ -7,6 +7,7 @@ changed. A failure prints one line on stderr.
 
 import sys
 
+from pipeline import clock
 from pipeline.cli.commands import run, say
 from pipeline.cli.parser import build_parser
 from pipeline.errors import BadUsage, RunFailed, unexpected
@@ -16,7 +17,9 @@ from pipeline.publish import interrupt
 def main(argv: list[str] | None = None) -> int:
     interrupt.install()
     try:
-        return run(build_parser().parse_args(argv))
+        args = build_parser().parse_args(argv)
+        clock.epoch()  # SOURCE_DATE_EPOCH checked before anything starts
+        return run(args)
     except interrupt.Interrupted as stop:
         say(str(stop))
         return stop.exit_code

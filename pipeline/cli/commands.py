@@ -26,7 +26,8 @@ def crawl(args) -> list:
     from pipeline.crawl.process import SNAPSHOT_SETTINGS
     from pipeline.crawl.process import crawl as crawl_in_process
 
-    settings = {"SPEERPUNT_OUTPUT": str(args.output.absolute()), **scrapy_settings(args)}
+    settings = {"SPEERPUNT_OUTPUT": str(args.output.absolute()), **scrapy_settings(args),
+                "SPEERPUNT_PROGRESS": sys.stderr.isatty() and not getattr(args, "quiet", False)}
     if args.snapshot:
         from pipeline.crawl.snapshot import PAGE_PATH, serve
 
@@ -44,12 +45,9 @@ def crawl(args) -> list:
 
 def check_crawl_options(args) -> None:
     """Refuse bad usage before anything is locked or written."""
-    from pipeline import clock
-
     if args.url and (urlparse(args.url).scheme not in ("http", "https")
                      or not urlparse(args.url).hostname):
         raise BadUsage(f"--url must be an http(s) URL, not {without_credentials(args.url)!r}")
-    clock.epoch()
     scrapy_settings(args)
 
 

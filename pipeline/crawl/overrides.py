@@ -11,6 +11,10 @@ import json
 from pipeline.errors import BadUsage
 
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+# Settings that make Scrapy write files of its own choosing: a run writes only inside
+# --output and --locales (the HTTP cache lives in --output).
+WRITES_ELSEWHERE = ("JOBDIR", "LOG_FILE", "FEEDS", "FEED_URI", "HTTPCACHE_DIR", "FILES_STORE",
+                    "IMAGES_STORE", "SPEERPUNT_OUTPUT", "SPEERPUNT_LOCALES")
 
 
 def known_settings() -> dict:
@@ -33,6 +37,9 @@ def parse_overrides(items: list[str]) -> dict:
         name, sep, text = item.partition("=")
         if not sep or not name:
             raise BadUsage(f"-s expects NAME=VALUE, not {item!r}")
+        if name in WRITES_ELSEWHERE:
+            raise BadUsage(f"-s {name}: speerpunt writes only inside --output and --locales; "
+                           f"{name} would write elsewhere")
         if name not in known:
             near = difflib.get_close_matches(name, known, n=1)
             hint = f"; did you mean {near[0]}?" if near else ""

@@ -40,6 +40,7 @@ class Publication:
         self.roots = [(root, root.resolve()) for root in roots]
         self.staged: list[tuple[Path, Path]] = []
         self.expected: dict[Path, str | None] = {}  # path -> sha256 of the bytes the run read
+        self.created: list[Path] = []  # directories staging made, removed again if aborted
 
     def __enter__(self):
         return self
@@ -51,6 +52,7 @@ class Publication:
         """Write data (bytes, or chunks as they are made) beside path as a temporary copy,
         unless path already holds exactly that; True when staged."""
         self._check_inside(path)
+        self.created += [parent for parent in reversed(path.parents) if not parent.exists()]
         try:
             temporary = temporary_copy(path, [data] if isinstance(data, bytes) else data)
         except OSError as error:
@@ -130,13 +132,18 @@ class Publication:
             raise RunFailed(f"cannot publish {error.filename}: {error.strerror}; "
                             "every file was put back as it was") from None
         hold.committed = True  # the journal alone now decides: it says commit
+        self.created = []
         journal.finish(path)
         _drop_backups(entries)
 
     def abort(self) -> None:
+        """Remove what was staged, and the directories staging made: a failed command
+        leaves nothing behind."""
         for temporary, _ in self.staged:
             temporary.unlink(missing_ok=True)
         self.staged = []
+        remove_empty(self.created)
+        self.created = []
 
     def _check_inside(self, path: Path) -> None:
         if not self.roots:
@@ -167,3 +174,12 @@ def publish(files: dict[Path, bytes], *roots: Path) -> list[Path]:
         for path, data in files.items():
             publication.stage(path, data)
         return publication.commit()
+
+
+def remove_empty(directories: list[Path]) -> None:
+    """Remove each directory that is empty, the deepest first."""
+    for directory in sorted(set(directories), key=lambda path: len(path.parts), reverse=True):
+        try:
+            directory.rmdir()
+        except OSError:
+            pass  # not empty (or gone): it holds something this command did not make

@@ -45,9 +45,12 @@ def _lock(path: Path):
     fd = _acquire(path)
     try:
         stale = _holder(fd) or None
-        os.ftruncate(fd, 0)
         started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": started}).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": started}).encode(), 0)
+        except OSError as error:  # a full disk: one line, and the lock is released
+            raise RunFailed(f"cannot lock {path}: {error.strerror}") from None
         yield stale
         path.unlink(missing_ok=True)
     except BaseException:

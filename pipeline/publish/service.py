@@ -8,6 +8,7 @@ run, the same guard and the same commit. A session that writes a report writes i
 whatever happens, failed and interrupted runs included.
 """
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from pipeline.outputs.export import plan_export
 from pipeline.outputs.preview import plan_preview
 from pipeline.outputs.report import Outcome, RunReport
 from pipeline.publish import guard, interrupt, journal
-from pipeline.publish.commit import Publication
+from pipeline.publish.commit import Publication, remove_empty
 from pipeline.publish.lock import run_lock
 from pipeline.records import Unreadable, dump_records, keyed, merge_sources, read_records
 from pipeline.sources import LOCALES, OVERVIEW, source
@@ -70,6 +71,12 @@ class Session:
 
     def __enter__(self):
         check_directories(*self.directories)
+        self.created = [parent for directory in self.directories
+                        for parent in (directory, *directory.parents) if not parent.exists()]
+        if self.report is not None and os.path.lexists(self.layout.report) \
+                and not self.layout.report.is_file():
+            raise RunFailed(f"refusing to use {self.layout.report}: it is not a file, so the "
+                            "run could not say what it did; remove it")
         self._lock = run_lock(*self.directories)
         self.stale_lock = self._lock.__enter__()
         try:
@@ -98,6 +105,9 @@ class Session:
             lock, self._lock = self._lock, None
             if lock is not None:
                 lock.__exit__(kind, error, traceback)
+            if error is not None:  # a failed command creates nothing but its report
+                keep = {self.layout.output} if self.report is not None else set()
+                remove_empty([path for path in self.created if path not in keep])
 
     def baseline(self, start_over: bool = False) -> Baseline:
         return read_baseline(self.layout, start_over)

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.support import ROOT, run_cli, tree_bytes
+from tests.support import CLI, ROOT, cli_env, run_cli, tree_bytes
 
 PROBE = """
 import sys
@@ -104,3 +104,39 @@ def test_a_corrupt_records_file_refuses_until_an_operator_starts_over(workdir):
     assert result.returncode == 0, result.stderr
     assert "changes: started over (--start-over)" in result.stdout
     assert records.read_bytes() == (ROOT / "output" / "records.jsonl").read_bytes()
+
+
+@pytest.mark.slow
+def test_a_run_on_a_terminal_says_each_page_fetched_and_quiet_says_nothing(workdir):
+    """Trust issue: a live run printed nothing until it ended. On a terminal one line per
+    page; with --quiet, or with no terminal (every other test here), nothing."""
+    import pty
+
+    def on_terminal(*extra):
+        controller, terminal = pty.openpty()
+        process = subprocess.Popen(
+            [*CLI, "run", "--snapshot", "--output", str(workdir / "output"), "--locales",
+             str(workdir / "locales"), *extra], cwd=ROOT, env=cli_env(), stdin=terminal,
+            stdout=subprocess.PIPE, stderr=terminal)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:  # EIO: the process closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        process.communicate(timeout=60)
+        os.close(controller)
+        return process.returncode, shown.decode().replace("\r\n", "\n")
+
+    code, shown = on_terminal()
+    assert code == 0
+    lines = shown.splitlines()
+    assert lines == [line for line in lines if line.startswith("fetched 200 http://127.0.0.1:")]
+    assert sorted(line.rsplit("/", 1)[1] for line in lines) == sorted([
+        "robots.txt", "cluster-policy", "why-sharing-smart-innovation-flanders",
+        "5-best-practices-flanders-open-innovation-clusters"])
+    assert on_terminal("--quiet") == (0, "")

@@ -140,12 +140,17 @@ def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp
 
         wait_until(answering, 30, f"scrapyd on {base}")
 
-        # Deploy a copy whose [deploy] target is this daemon.
-        project = copy_project(tmp_path / "project", port)
-        deploy = subprocess.run([str(BIN("scrapyd-deploy"))], cwd=project, env=env,
-                                capture_output=True, text=True, timeout=60)
-        assert deploy.returncode == 0, f"scrapyd-deploy failed:\n{deploy.stdout}{deploy.stderr}"
-        assert json.loads(deploy.stdout)["status"] == "ok", deploy.stdout
+        # Deploy as the README says, `make deploy`, to this daemon: scrapyd-deploy runs in a
+        # copy, so its setup.py, build/ and *.egg-info never land in the checkout.
+        assert copy_project(tmp_path / "project", port).is_dir()  # the files it deploys
+        leftovers = ("setup.py", "build", "speerpunt.egg-info", "project.egg-info")
+        before = {name: (ROOT / name).exists() for name in leftovers}
+        deploy = subprocess.run(["make", "--no-print-directory", "deploy",
+                                 f"SCRAPYD_URL={base}/", f"BIN={Path(sys.executable).parent}"],
+                                cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        assert deploy.returncode == 0, f"make deploy failed:\n{deploy.stdout}{deploy.stderr}"
+        assert json.loads(deploy.stdout.strip().splitlines()[-1])["status"] == "ok", deploy.stdout
+        assert {name: (ROOT / name).exists() for name in leftovers} == before
         assert "speerpunt" in call(base, "listprojects.json")["projects"]
         assert call(base, "listspiders.json?project=speerpunt")["spiders"] == ["clusters"]
 

@@ -448,7 +448,7 @@ def test_symlink_out_of_the_output_is_refused(site, workdir, tmp_path_factory):
 
 def test_second_run_at_once_is_refused_and_the_first_succeeds(site, workdir):
     url = serve_snapshot(site)
-    site.route(PAGE_PATH, snapshot_page(), delay=4)
+    site.route(PAGE_PATH, snapshot_page(), delay=8)  # wide enough for the second to start on a busy machine
     lock = workdir / "output" / ".lock"
     args = ["run", "--url", url, "--output", str(workdir / "output"),
             "--locales", str(workdir / "locales"), *FAST]
@@ -614,3 +614,89 @@ def test_an_unclosed_tag_in_a_translation_is_not_published_and_is_named(site, wo
     preview = (workdir / "output" / "preview" / "nl.html").read_text(encoding="utf-8")
     assert ('data-msgctxt="cluster/blue-cluster/tagline" data-state="untranslated"' in preview)
     assert "<img" not in preview
+
+
+def test_ten_thousand_nested_elements_are_one_clear_line(site, workdir):
+    """Trust issue: a page nesting 10,000 divs ended in RecursionError, reported as
+    'no page was crawled'."""
+    deep = "<div>" * 10_000 + "<p>Deep inside the page there is text.</p>" + "</div>" * 10_000
+    page = snapshot_page().replace("</main>", deep + "</main>", 1)
+    url = serve_snapshot(site, page)
+    before = published(workdir)
+    assert_failed(run(workdir, url), workdir, before,
+                  f"crawl failed: {url} nests its elements too deep to be read as a page")
+
+
+def test_a_robots_txt_that_never_answers_does_not_overrun_the_deadline(site, workdir):
+    """Trust issue: a 15 s deadline ran to 91 s while robots.txt kept the line open."""
+    url = serve_snapshot(site)
+    site.routes["/robots.txt"].delay = 60
+    before = published(workdir)
+    started = time.monotonic()
+    result = run(workdir, url, "-s", "CLOSESPIDER_TIMEOUT=3")
+    took = time.monotonic() - started
+    assert_failed(result, workdir, before,
+                  "crawl failed: the crawl passed its deadline of 3 s (raise it with "
+                  "-s CLOSESPIDER_TIMEOUT=SECONDS)")
+    assert took < 3 + 10, took  # the deadline, plus the process's start and its report
+
+
+@pytest.mark.parametrize("value", ["abc", "-5", "1.5", " 7"])
+def test_a_bad_source_date_epoch_is_bad_usage_for_every_command(workdir, value):
+    """Trust issue: SOURCE_DATE_EPOCH=abc exited 1 'please report it', =-5 dated a run 1969."""
+    before = published(workdir)
+    for args in (["catalogs", "update"], ["export"], ["run", "--snapshot"]):
+        result = run_cli(*args, "--output", str(workdir / "output"), "--locales",
+                         str(workdir / "locales"), env={"SOURCE_DATE_EPOCH": value})
+        one_line(result, 2, f"SOURCE_DATE_EPOCH={value}: expected a whole number of seconds "
+                            "since 1970-01-01 UTC, not negative")
+    assert published(workdir) == before
+
+
+@pytest.mark.parametrize("name", ["JOBDIR", "LOG_FILE", "HTTPCACHE_DIR", "FEEDS"])
+def test_settings_that_write_elsewhere_are_refused_before_anything_starts(workdir, name):
+    result = run_cli("run", "--snapshot", "--output", str(workdir / "output"), "--locales",
+                     str(workdir / "locales"), "-s", f"{name}=/tmp/elsewhere")
+    one_line(result, 2, f"-s {name}: speerpunt writes only inside --output and --locales")
+    assert not Path("/tmp/elsewhere").exists()
+
+
+def test_a_password_in_the_url_is_never_printed_or_stored(site, workdir):
+    """Trust issue: `--url https://user:secret@host/...` printed the password and stored it
+    in report.json. It is sent as HTTP Basic credentials to that host, and shown nowhere."""
+    url = serve_snapshot(site)
+    site.route(PAGE_PATH, "<h1>404</h1>", status=404)
+    secret = url.replace("http://", "http://speerpunt:s3cr3t-pw@")
+    result = run(workdir, secret)
+    assert result.returncode == 1
+    assert "s3cr3t" not in result.stdout + result.stderr
+    assert result.stderr == f"speerpunt: crawl failed: HTTP 404 from {url}\n"
+    assert "s3cr3t" not in (workdir / "output" / "report.json").read_text()
+    assert report(workdir)["source"] == url
+    page_requests = [headers for path, headers in site.requests if path == PAGE_PATH]
+    assert page_requests[0].get("Authorization") == "Basic c3BlZXJwdW50OnMzY3IzdC1wdw=="
+
+
+def test_a_failed_command_leaves_no_directory_it_made(site, workdir):
+    """Trust issue: a refused run left locale/{en,nl,fr}/LC_MESSAGES/ behind (a --locales
+    typo), and `export --output typo` left typo/."""
+    before = published(workdir)
+    typo = workdir / "locale"
+    result = run(workdir, serve_snapshot(site), "--locales", str(typo))
+    assert result.returncode == 1 and "would show in English" in result.stderr
+    assert not typo.exists()
+    assert published(workdir) == before
+    result = run_cli("export", "--output", str(workdir / "typo"), "--locales",
+                     str(workdir / "locales"))
+    one_line(result, 1, f"{workdir / 'typo' / 'records.jsonl'}: no records")
+    assert not (workdir / "typo").exists()
+
+
+def test_a_report_json_that_is_a_directory_refuses_the_run(site, workdir):
+    """Trust issue: output/report.json as a directory published, with no report, exit 0."""
+    (workdir / "output" / "report.json").mkdir()
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site, edited_page()))
+    one_line(result, 1, f"refusing to use {workdir / 'output' / 'report.json'}: it is not a "
+                        "file")
+    assert published(workdir) == before

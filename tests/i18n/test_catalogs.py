@@ -20,7 +20,7 @@ from tests.support import ROOT, run_cli, tree_bytes
 
 DATA = ROOT / "tests" / "data"
 LANGUAGES = ("en", "nl", "fr")
-needs_gettext = pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext missing")
+needs_gettext = pytest.mark.usefixtures("gettext")
 
 
 @pytest.fixture

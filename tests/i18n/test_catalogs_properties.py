@@ -26,7 +26,7 @@ from pipeline.publish.commit import Publication
 from pipeline.records import read_records
 from tests.support import ROOT
 
-needs_gettext = pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext missing")
+needs_gettext = pytest.mark.usefixtures("gettext")
 PROPERTY = settings(max_examples=40, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 

@@ -9,7 +9,6 @@ the file without it.
 import copy
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,14 +16,20 @@ from pathlib import Path
 import pytest
 
 from pipeline.i18n import po
-from tests.support import ROOT
+from tests.support import ROOT, requires
 from tests.support.broken_po import BROKEN, VALID
 
 CORPUS = ROOT / "tests" / "data" / "po-corpus"
 REAL = sorted(path for path in CORPUS.rglob("*") if path.suffix in (".po", ".pot"))
 BOM = b"\xef\xbb\xbf"
 
-pytestmark = pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext missing")
+
+
+@pytest.fixture(autouse=True)
+def _gnu():
+    """GNU gettext and libgettextpo, the judges here (skipped where missing, failed in CI)."""
+    requires.gettext()
+    requires.libgettextpo()
 
 
 def gnu_fields(paths: list[Path]) -> dict[str, dict]:

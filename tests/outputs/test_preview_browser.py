@@ -4,13 +4,12 @@ Chromium is the system one (`apt-get install chromium`; `.ci/run` installs it), 
 a browser Playwright downloads. Without it these tests skip locally, and fail in CI.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.outputs.test_preview import INJECTION, nl_po, preview, set_msgstr
-from tests.support import run_cli
+from tests.support import requires, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -24,11 +23,7 @@ UNTRANSLATED = "cluster/catalisti/tagline"
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser tests: {message}")
-        pytest.skip(message)
+    requires.chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
