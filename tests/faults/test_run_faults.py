@@ -448,7 +448,7 @@ def test_symlink_out_of_the_output_is_refused(site, workdir, tmp_path_factory):
 
 def test_second_run_at_once_is_refused_and_the_first_succeeds(site, workdir):
     url = serve_snapshot(site)
-    site.route(PAGE_PATH, snapshot_page(), delay=8)  # wide enough for the second to start on a busy machine
+    site.route(PAGE_PATH, snapshot_page(), delay=8)  # the second starts on a busy machine too
     lock = workdir / "output" / ".lock"
     args = ["run", "--url", url, "--output", str(workdir / "output"),
             "--locales", str(workdir / "locales"), *FAST]
