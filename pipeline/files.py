@@ -60,8 +60,12 @@ def temporary_copy(path: Path, chunks: Iterable[bytes]) -> Path | None:
         return copy
     except BaseException as error:
         if handle is not None:
-            handle.close()
-            os.unlink(copy)
+            try:
+                handle.close()  # flushes what is buffered: on a full disk it fails again
+            except OSError:
+                pass
+            finally:
+                os.unlink(copy)
         if isinstance(error, OSError) and error.filename is None:
             error.filename = str(path)  # a write/fsync error names no file: name the target
         raise

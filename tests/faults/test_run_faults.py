@@ -700,3 +700,13 @@ def test_a_report_json_that_is_a_directory_refuses_the_run(site, workdir):
     one_line(result, 1, f"refusing to use {workdir / 'output' / 'report.json'}: it is not a "
                         "file")
     assert published(workdir) == before
+
+
+def test_a_disk_full_while_writing_leaves_no_temporary_behind(site, workdir):
+    """Trust issue: a full disk left .*.tmp files (the close after a failed write failed
+    too, before the copy was removed)."""
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site, edited_page()),
+                 env={"SPEERPUNT_FAULT": "fullwrite:clusters.po"})
+    assert_failed(result, workdir, before, "No space left on device", "nothing was changed")
+    assert leftovers(workdir) == []

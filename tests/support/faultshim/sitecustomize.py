@@ -18,6 +18,9 @@ the real one would surface, in the calls pipeline/files.py makes while staging:
                              (a disk that fills up while the commit journal is written)
   SPEERPUNT_FAULT=slow:SECS  every os.replace and os.link takes SECS longer: the commit's
                              window is wide enough for a test to kill the process inside it
+  SPEERPUNT_FAULT=fullwrite:NAME  writing to a file whose name contains NAME raises ENOSPC
+                             once its buffer is flushed, on close too: a disk that fills up
+                             while a large file is written
   SPEERPUNT_FAULT=pause:NAME:SECS  the first os.fsync of a file whose name contains NAME
                              takes SECS longer: a test can edit a file meanwhile, as a
                              translator saving in Poedit between a run's read and its commit
@@ -92,6 +95,34 @@ if FAULT:
             return call
 
         os.replace, os.link = slowed(os.replace), slowed(os.link)
+
+    elif kind == "fullwrite":
+        _real_fdopen = os.fdopen
+
+        class _Full:
+            """A file object that accepts nothing: every write and flush is ENOSPC."""
+
+            def __init__(self, handle):
+                self._handle = handle
+
+            def write(self, data):
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            flush = write
+
+            def close(self):
+                self._handle.close()
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+            def __getattr__(self, name):
+                return getattr(self._handle, name)
+
+        def fdopen(fd, mode="r", *args, **kwargs):
+            handle = _real_fdopen(fd, mode, *args, **kwargs)
+            name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+            return _Full(handle) if count in name and "w" in mode else handle
+
+        os.fdopen = fdopen
 
     elif kind == "pause":
         import time
