@@ -13,7 +13,7 @@ import typing
 from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
-from pipeline.sources import OVERVIEW
+from pipeline.sources import OVERVIEW, registry
 
 
 def text(comment: str, optional: bool = False):
@@ -63,10 +63,14 @@ class Record:
     def translatable(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls) if "translatable" in f.metadata)
 
+    def comment_values(self) -> dict:
+        """What the translator's comments may name: the record's fields."""
+        return self.to_dict()
+
     def messages(self):
         """(field key, source text, comment) of every translatable text, in field order;
         a list field gives one message per item (`about/1`, `about/2`, ...)."""
-        values = self.to_dict()
+        values = self.comment_values()
         for spec in fields(self):
             comment = spec.metadata.get("translatable")
             value = getattr(self, spec.name)
@@ -124,6 +128,7 @@ class Cluster(Record):
     tagline: str = text("Tagline of the cluster {name}, shown after its name.")
     description: str = text("Description of the cluster {name}, shown under its heading.")
     url: str = ""
+    website: str | None = optional()  # its organisation's site (sources.json, or the page)
 
 
 @dataclass(kw_only=True)
@@ -145,7 +150,42 @@ class Article(Record):
         return self.order
 
 
-RECORD_TYPES: dict[str, type[Record]] = {kind.kind: kind for kind in (Page, Cluster, Article)}
+@dataclass(kw_only=True)
+class Organisation(Record):
+    """A cluster's organisation as its own site presents it; id = the cluster's id."""
+
+    kind: ClassVar[str] = "organisation"
+    rank: ClassVar[int] = 3
+
+    website: str = ""  # its home page
+    url: str = ""  # its about page
+    about: list[str] = text("Paragraph {number} of {name}'s own presentation on its site.",
+                            optional=True)
+    logo: str | None = optional()
+    email: str | None = optional()
+    phone: str | None = optional()
+    address: str | None = optional()
+    links: dict[str, str] = optional(None)  # social profiles: linkedin, x, youtube, facebook
+    languages: list[str] = optional(None)  # the languages the site publishes
+    origin: dict[str, str] = optional(None)  # each field -> the URL it was read from
+    stale: dict[str, str] = optional(None)  # {"reason", "since"}: its site could not be read
+    order: int = crawl_only(0)  # its place in the registry
+
+    @property
+    def source(self) -> str:
+        return self.id
+
+    @property
+    def position(self) -> int:
+        return self.order
+
+    def comment_values(self) -> dict:
+        found = registry().get(self.id)
+        return {**self.to_dict(), "name": found.name if found else self.id}
+
+
+RECORD_TYPES: dict[str, type[Record]] = {kind.kind: kind for kind in
+                                         (Page, Cluster, Article, Organisation)}
 
 
 def sort_records(records: list[Record]) -> list[Record]:

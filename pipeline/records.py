@@ -86,6 +86,8 @@ def field_changes(old: list[Record], new: list[Record]) -> list[dict]:
 
 def merge_sources(published: list[Record], harvested: list[Record],
                   sources: set[str]) -> list[Record]:
-    """The published records with those of `sources` replaced by the harvested ones."""
+    """The published records with those of `sources` (and of every source a harvested record
+    comes from) replaced by the harvested ones."""
+    sources = sources | {record.source for record in harvested}
     kept = [record for record in published if record.source not in sources]
     return sort_records([*kept, *harvested])

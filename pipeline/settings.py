@@ -52,7 +52,10 @@ SPIDER_MIDDLEWARES = {"pipeline.crawl.bounds.ArticleCap": 550}
 DOWNLOADER_MIDDLEWARES = {"pipeline.crawl.bounds.Deadline": 360}
 
 # The HTTP cache lives in SPEERPUNT_OUTPUT/.cache/http, found without scrapy.cfg (Scrapyd).
-ADDONS = {"pipeline.crawl.cache.OutputCache": 0}
+ADDONS = {"pipeline.crawl.cache.OutputCache": 0,
+          # -s SPEERPUNT_SNAPSHOT_DIR=DIR: every site answered from a saved copy (--snapshot)
+          "pipeline.crawl.snapshot.Snapshot": 10}
+SPEERPUNT_SNAPSHOT_DIR = ""
 
 # `scrapy crawl` exits 1 when the crawl was refused or cut short (pipeline/commands/crawl.py).
 COMMANDS_MODULE = "pipeline.cli.scrapy_commands"

@@ -29,6 +29,8 @@ class Source:
     language: str  # the language of the text it publishes (the catalogs' source language)
     domain: str  # its gettext domain: locales/<domain>.pot, locales/<lang>/LC_MESSAGES/<domain>.po
     name: str = ""  # what people call it (the organisation's name)
+    website: str | None = None  # an organisation's home page
+    about: str | None = None  # the page where it presents itself (None: it has none)
 
     @property
     def host(self) -> str:
@@ -43,7 +45,13 @@ def _source(entry: dict) -> Source:
     hosts = tuple(entry.get("hosts") or (urlsplit(entry["start_url"]).hostname,))
     return Source(key=entry["key"], spider=entry["spider"], start_url=entry["start_url"],
                   hosts=hosts, language=entry["language"],
-                  domain=entry.get("domain", entry["key"]), name=entry.get("name", ""))
+                  domain=entry.get("domain", entry["key"]), name=entry.get("name", ""),
+                  website=entry.get("website"), about=entry.get("about"))
+
+
+def organisations() -> dict[str, Source]:
+    """The organisations' sources by cluster id, in registry order."""
+    return {key: found for key, found in registry().items() if key != OVERVIEW}
 
 
 @cache

@@ -98,7 +98,7 @@ class ClustersSpider(BaseSpider):
     def parse(self, response):
         """Page, clusters and teaser requests from the cluster-policy page.
 
-        @snapshot en/business-environment/cluster-policy
+        @snapshot invest.flandersinvestmentandtrade.com/en/business-environment/cluster-policy
         @returns items 8 8
         @returns requests 2 2
         @scrapes id url

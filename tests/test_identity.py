@@ -34,7 +34,7 @@ def test_a_retitled_article_at_the_same_url_keeps_its_id():
 
 def test_a_cluster_with_nothing_in_common_is_not_a_rename():
     now = crawled("cluster/sim", id="other", name="Other", tagline="else",
-                  description="Something else entirely.")
+                  description="Something else entirely.", website="https://other.example/")
     kept, renames = keep_ids(RECORDS, now)
     assert renames == [] and "cluster/other" in {r.key for r in kept}
 
@@ -55,7 +55,14 @@ def test_an_unchanged_run_renames_nothing():
 
 def test_a_cluster_respelled_and_reworded_is_found_by_tagline_and_position():
     now = crawled("cluster/vil", id="vil-flanders", name="VIL Flanders",
-                  description="A new description.")
+                  description="A new description.", website=None)
     kept, renames = keep_ids(RECORDS, now)
     assert [r.key for r in renames] == ["cluster/vil"]
     assert next(r for r in kept if isinstance(r, Cluster) and r.position == 7).id == "vil"
+
+
+def test_a_cluster_renamed_and_reworded_is_found_by_its_website():
+    now = crawled("cluster/sim", id="materials", name="Materials", tagline="else",
+                  description="Something else entirely.", position=9)
+    kept, renames = keep_ids(RECORDS, now)
+    assert [r.key for r in renames] == ["cluster/sim"]

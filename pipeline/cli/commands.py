@@ -17,30 +17,51 @@ from pipeline.publish.commit import Publication, publish
 from pipeline.publish.journal import JOURNAL
 from pipeline.publish.service import Options, Session
 from pipeline.records import Unreadable, read_records
-from pipeline.sources import LOCALES, OVERVIEW
+from pipeline.sources import LOCALES, OVERVIEW, source
 from pipeline.text import without_credentials
 
 
-def crawl(args) -> list:
-    """Crawl the chosen source in this process; its harvests, failed or not."""
-    from pipeline.crawl.process import SNAPSHOT_SETTINGS
+def crawl(args, previous: list) -> tuple[list, dict[str, str]]:
+    """Crawl the chosen sources in this process: the overview first, then the sites of the
+    organisations on it, side by side; their harvests, failed or not, and the sources not
+    crawled, with why."""
     from pipeline.crawl.process import crawl as crawl_in_process
+    from pipeline.publish.service import organisation_crawls
 
     settings = {"SPEERPUNT_OUTPUT": str(args.output.absolute()), **scrapy_settings(args),
                 "SPEERPUNT_PROGRESS": sys.stderr.isatty() and not getattr(args, "quiet", False)}
-    if args.snapshot:
-        from pipeline.crawl.snapshot import PAGE_PATH, serve
+    wanted = set(args.source) if args.source else None
+    skipped: dict[str, str] = {}
 
-        with serve() as base_url:
-            harvests = crawl_in_process([(OVERVIEW, {"url": base_url + PAGE_PATH})],
-                                        {**SNAPSHOT_SETTINGS, **settings}, args.verbose)
+    def organisations(harvests):
+        crawls, skipped_now = organisation_crawls(previous, harvests, wanted)
+        skipped.update(skipped_now)
+        return crawls
+
+    first = [(OVERVIEW, {"url": args.url} if args.url else {})] \
+        if wanted is None or OVERVIEW in wanted else []
+    settings.update(snapshot(args))
+    if first:
+        harvests = crawl_in_process(first, settings, args.verbose,
+                                    then=None if args.url else organisations)
     else:
-        arguments = {"url": args.url} if args.url else {}
-        harvests = crawl_in_process([(OVERVIEW, arguments)], settings, args.verbose)
+        harvests = crawl_in_process(organisations([]), settings, args.verbose)
     interrupt.check()
     if not harvests:
         raise RunFailed("the crawl did not start (see the log with --verbose)")
-    return harvests
+    return harvests, skipped
+
+
+def snapshot(args) -> dict:
+    """The Scrapy settings of a --snapshot run (the Snapshot add-on serves it); {} otherwise."""
+    if not args.snapshot:
+        return {}
+    from pipeline.crawl.snapshot import SNAPSHOT_DIR
+
+    directory = SNAPSHOT_DIR if args.snapshot is True else Path(args.snapshot)
+    if not directory.is_dir():
+        raise BadUsage(f"--snapshot {directory}: not a directory")
+    return {"SPEERPUNT_SNAPSHOT_DIR": str(directory.resolve())}
 
 
 def check_crawl_options(args) -> None:
@@ -68,23 +89,40 @@ def command_run(args) -> int:
     layout = Layout(args.output, args.locales)
     with Session(*layout.roots, layout=layout, report=RunReport(source_label(args), None)) \
             as session:
-        harvests = crawl(args)
+        harvests, skipped = crawl(args, previous_records(session, args))
         outcome = session.publish(harvests, Options(accept=args.accept_loss,
                                                     min_complete=args.min_complete,
-                                                    start_over=args.start_over))
+                                                    start_over=args.start_over,
+                                                    strict=args.strict), skipped)
+    warn_stale(outcome)
     if not args.quiet:
         print(summary(outcome, args.verbose))
     return 0
+
+
+def previous_records(session, args) -> list:
+    """The last good run's records, to choose the sites to crawl (read strictly later)."""
+    return [] if args.start_over else session.baseline().records
+
+
+def warn_stale(outcome) -> None:
+    """One line per site that could not be read, on stderr even with --quiet (cron mails it)."""
+    for item in outcome.stale:
+        if item["record"].startswith("organisation/"):
+            say(f"warning: {item['record']} could not be read ({item['reason']}); its last "
+                f"published profile is kept, marked stale since {item['since']}")
 
 
 def command_crawl(args) -> int:
     check_crawl_options(args)
     layout = Layout(args.output, args.locales if hasattr(args, "locales") else Path("locales"))
     with Session(layout.output, layout=layout) as session:
-        harvests = crawl(args)
+        harvests, skipped = crawl(args, previous_records(session, args))
         outcome = session.publish(harvests, Options(accept=args.accept_loss,
                                                     start_over=args.start_over,
-                                                    records_only=True, listing="keys"))
+                                                    strict=args.strict, records_only=True,
+                                                    listing="keys"), skipped)
+    warn_stale(outcome)
     clusters = sum(1 for record in outcome.records if record.kind == "cluster")
     print(f"{clusters} clusters written to {layout.records}")
     return 0
@@ -121,20 +159,15 @@ def command_catalogs(args) -> int:
         return 1 if problems else 0
     if args.action == "stats":
         from pipeline.outputs.report import stats_table
-        from pipeline.sources import domains
 
-        rows = {}
-        for domain, origin in domains().items():
-            if not layout.catalog(domain, LOCALES[0]).parent.parent.exists():
-                continue
+        rows, totals = [], {}
+        for domain in catalog_domains(layout):
             for language in LOCALES:
-                path = layout.catalog(domain, language)
-                if domain != OVERVIEW and not path.exists():
-                    continue
                 row = catalogs.stats(load_catalog(layout, domain, language), language,
-                                     is_source=origin.language == language)
-                rows[language] = rows[language] + row if language in rows else row
-        print(stats_table(rows.values()))
+                                     is_source=source(domain).language == language)
+                rows.append((domain, row))
+                totals[language] = totals[language] + row if language in totals else row
+        print(stats_table([*rows, *(("all", row) for row in totals.values())]))
         return 0
     with Session(*layout.roots, layout=layout):
         if args.action == "compile":

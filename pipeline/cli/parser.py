@@ -3,6 +3,8 @@
 import argparse
 from pathlib import Path
 
+from pipeline.sources import registry
+
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse whose usage errors are one line, like every other failure (exit 2)."""
@@ -14,8 +16,8 @@ class OneLineParser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog="speerpunt",
-        description="Harvest the '7 spearhead clusters' page into records, gettext catalogs "
-                    "and nl/en/fr JSON exports.",
+        description="Harvest the '7 spearhead clusters' page and every cluster's own site "
+                    "into records, gettext catalogs and nl/en/fr JSON exports.",
         epilog="Exit codes: 0 done; 1 the run failed and nothing was changed; "
                "2 bad usage or configuration; 129/130/143 interrupted by "
                "SIGHUP/SIGINT/SIGTERM, nothing changed.")
@@ -23,9 +25,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     def crawl_options(sub):
         source = sub.add_mutually_exclusive_group()
-        source.add_argument("--snapshot", action="store_true",
-                            help="crawl the bundled copy of the site, served on 127.0.0.1")
-        source.add_argument("--url", help="crawl this page of the same shape (its host is allowed)")
+        source.add_argument("--snapshot", nargs="?", const=True, default=None, metavar="DIR",
+                            help="crawl a saved copy of the sites (DIR laid out as "
+                                 "<host>/<path>; default: the bundled one), served on 127.0.0.1")
+        source.add_argument("--url", help="crawl the overview at this URL, a page of the same "
+                                          "shape (its host is allowed); no organisation site")
+        sub.add_argument("--source", action="append", default=[], metavar="KEY",
+                         choices=list(registry()),
+                         help="crawl only this source (repeatable): clusters (the overview) "
+                              "or a cluster's id; the others keep what is published")
+        sub.add_argument("--strict", action="store_true",
+                         help="a site that could not be read fails the run (default: its last "
+                              "published profile is kept, marked stale)")
         sub.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                          help="override a Scrapy setting, e.g. -s DOWNLOAD_TIMEOUT=10")
         sub.add_argument("-v", "--verbose", action="store_true",

@@ -21,11 +21,11 @@ from pathlib import Path
 from pipeline.errors import RunFailed
 from pipeline.i18n.reading import completeness, visible
 from pipeline.i18n.template import now_stamp
-from pipeline.items import Article, Cluster, Page, Record
+from pipeline.items import Article, Cluster, Organisation, Page, Record
 from pipeline.layout import SCHEMA_NAME, Layout
 from pipeline.sources import LOCALES, OVERVIEW, source
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2 adds each cluster's website and organisation; 1 is unchanged in it
 SCHEMA_SOURCE = files("pipeline.outputs") / SCHEMA_NAME  # read from a Scrapyd egg too
 SECTIONS = {"page": Page, "clusters": Cluster, "articles": Article}
 # Derived from the locale and the clock, not from the content: carried over from the
@@ -93,8 +93,24 @@ def _(record: Page, fields, fallback):
 
 @export_object.register
 def _(record: Cluster, fields, fallback):
-    return "clusters", {"id": record.id, "position": record.position, **fields,
-                        "url": record.url, "fallback": fallback}
+    cluster = {"id": record.id, "position": record.position, **fields, "url": record.url}
+    if record.website:
+        cluster["website"] = record.website
+    return "clusters", {**cluster, "fallback": fallback}
+
+
+@export_object.register
+def _(record: Organisation, fields, fallback):
+    profile = {"id": record.id, "name": source(record.id).name, "website": record.website,
+               "url": record.url, **fields}
+    for name in ("logo", "email", "phone", "address", "links", "languages", "origin"):
+        if getattr(record, name):
+            profile[name] = getattr(record, name)
+    profile["source_language"] = source(record.id).language
+    profile["fallback"] = fallback
+    if record.stale:
+        profile["stale"] = record.stale
+    return "organisations", profile
 
 
 @export_object.register
@@ -109,7 +125,7 @@ def build_export(records: list[Record], language: str, lookups) -> dict:
     """The export object for one locale, without its change stamp; lookups(domain) gives the
     domain's translation lookup for the locale."""
     export = {"schema_version": SCHEMA_VERSION, "locale": language, "source_url": None,
-              "page": None, "clusters": [], "articles": []}
+              "page": None, "clusters": [], "articles": [], "organisations": []}
     for record in records:
         origin = source(record.source)
         fields, fallback = localise(record, lookups(origin.domain), origin.language == language)
@@ -118,15 +134,29 @@ def build_export(records: list[Record], language: str, lookups) -> dict:
             export[section].append(obj)
         else:
             export[section] = obj
+    profiles = {profile["id"]: profile for profile in export.pop("organisations")}
+    export["clusters"] = [_with_profile(cluster, profiles.get(cluster["id"]))
+                          for cluster in export["clusters"]]
     export["source_url"] = export["page"]["url"]
     return export
+
+
+def _with_profile(cluster: dict, profile: dict | None) -> dict:
+    """The cluster with its organisation's profile, placed before its own fallback."""
+    if profile is None:
+        return cluster
+    fallback = cluster.pop("fallback")
+    return {**cluster, "organisation": profile, "fallback": fallback}
 
 
 def export_completeness(export: dict) -> float:
     """Share of the export's translatable fields shown in its locale's language."""
     total = missing = 0
-    for section, kind in SECTIONS.items():
-        objects = export[section] if isinstance(export[section], list) else [export[section]]
+    profiles = [cluster["organisation"] for cluster in export["clusters"]
+                if "organisation" in cluster]
+    for section, kind in (*SECTIONS.items(), ("organisations", Organisation)):
+        objects = profiles if section == "organisations" else export[section] \
+            if isinstance(export[section], list) else [export[section]]
         for obj in objects:
             for name in kind.translatable():
                 value = obj.get(name)

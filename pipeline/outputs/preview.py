@@ -24,7 +24,7 @@ from pipeline.errors import RunFailed
 from pipeline.i18n import po
 from pipeline.i18n.reading import visible
 from pipeline.i18n.template import messages
-from pipeline.items import Article, Cluster, Page, Record
+from pipeline.items import Article, Cluster, Organisation, Page, Record
 from pipeline.sources import LOCALES, source
 
 STATES = ("translated", "fuzzy", "untranslated", "source")
@@ -182,9 +182,19 @@ def _(record: Article, text):
                         f"<p>{text('summary')}</p>\n</article>")
 
 
+@render.register
+def _(record: Organisation, text):
+    paragraphs = "\n".join(f"<p>{text(f'about/{number}')}</p>"
+                           for number in range(1, len(record.about or ()) + 1))
+    name = escape(source(record.id).name)
+    return "organisations", (f'<section class="organisation" id="organisation-'
+                             f'{escape(record.id)}">\n<h3>{name}</h3>\n{paragraphs}\n</section>')
+
+
 def _content(records: list[Record], found: dict[str, Message], language: str) -> str:
-    """The cluster page as the site lays it out: breadcrumb, title, intro, clusters, articles."""
-    places: dict[str, list[str]] = {"main": [], "articles": []}
+    """The cluster page as the site lays it out: breadcrumb, title, intro, clusters, articles;
+    then what each organisation says of itself on its own site."""
+    places: dict[str, list[str]] = {"main": [], "articles": [], "organisations": []}
     for record in records:
         def text(name, record=record):
             return _message(found[f"{record.kind}/{record.id}/{name}"], language)
@@ -194,6 +204,9 @@ def _content(records: list[Record], found: dict[str, Message], language: str) ->
     parts = places["main"]
     if places["articles"]:
         parts.append('<div class="articles">\n' + "\n".join(places["articles"]) + "\n</div>")
+    if places["organisations"]:
+        parts.append('<div class="organisations">\n<h2 lang="en">The organisations, on their '
+                     'own sites</h2>\n' + "\n".join(places["organisations"]) + "\n</div>")
     return "\n".join(parts)
 
 

@@ -24,6 +24,7 @@ class Outcome:
     stale: list[dict] = field(default_factory=list)  # {"record", "reason"}: last published kept
     first_run: bool = False
     started_over: bool = False
+    sites: dict = field(default_factory=dict)  # per source: read, stale, not crawled...
 
 
 def listed(keys: list[str], limit: int = SHOWN_KEYS) -> str:
@@ -48,15 +49,16 @@ def merge_lines(reports: dict) -> list[str]:
 
 
 def stats_table(rows) -> str:
-    header = ("locale", "translated", "fuzzy", "untranslated", "source", "obsolete", "words",
-              "percent")
+    """rows: (domain, Stats) pairs, one per catalog; the domain "all" for the totals."""
+    header = ("domain", "locale", "translated", "fuzzy", "untranslated", "source", "obsolete",
+              "words", "percent")
     table = [header] + [
-        (row.language, str(row.translated), str(row.fuzzy), str(row.untranslated),
+        (domain, row.language, str(row.translated), str(row.fuzzy), str(row.untranslated),
          str(row.source), str(row.obsolete), str(row.words), f"{row.completeness:.0%}")
-        for row in rows
+        for domain, row in rows
     ]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
+    return "\n".join("  ".join(cell.ljust(width) if i < 2 else cell.rjust(width)
                                for i, (cell, width) in enumerate(zip(line, widths, strict=True)))
                      .rstrip() for line in table)
 
@@ -147,7 +149,7 @@ class RunReport:
     def __init__(self, source: str, stale_lock: dict | None):
         self.data = {"started": _now(), "finished": None, "result": "running", "reason": None,
                      "source": source, "stale_lock_taken_over": stale_lock, "crawl": None,
-                     "records": None, "changes": [], "renamed": [], "catalogs": None,
+                     "records": None, "changes": [], "renamed": [], "sites": {}, "catalogs": None,
                      "exports": None, "losses": [], "stale": []}
 
     def crawled(self, harvests: list[Harvest]) -> None:
@@ -158,6 +160,7 @@ class RunReport:
         self.data["records"] = diff_records(outcome.previous, outcome.records)
         self.data["changes"] = field_changes(outcome.previous, outcome.records)
         self.data["renamed"] = outcome.renames
+        self.data["sites"] = outcome.sites
         self.data["catalogs"] = {
             language: {"new": len(outcome.merges[language].new),
                        "fuzzy": row.fuzzy, "untranslated": row.untranslated,

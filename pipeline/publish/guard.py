@@ -27,7 +27,7 @@ from functools import singledispatch
 from pathlib import Path
 
 from pipeline.errors import BadUsage, RunFailed
-from pipeline.items import Article, Cluster, Record
+from pipeline.items import Article, Cluster, Organisation, Record
 from pipeline.records import keyed
 
 ACCEPT_ALL = "all"
@@ -133,6 +133,13 @@ def _(record: Cluster, change: Change) -> str | None:
 
 
 @removal.register
+def _(record: Organisation, change: Change) -> str | None:
+    if not any(isinstance(other, Cluster) and other.id == record.id for other in change.records):
+        return None  # its cluster left the overview page: that removal is judged
+    return "would be removed, and the page does not say so"
+
+
+@removal.register
 def _(record: Article, change: Change) -> str | None:
     if any(isinstance(other, Article) and other.url == record.url for other in change.records):
         return None  # the same article under another id: identity follows the URL
@@ -150,6 +157,9 @@ def field_losses(key: str, was: dict, now: dict) -> list[Loss]:
             how = "emptied" if name in now else "dropped"
             shown = json.dumps(value, ensure_ascii=False)
             losses.append(Loss(f"{key}/{name}", f"{name} {shown} would be {how}"))
+        elif isinstance(value, dict) and isinstance(current, dict) and set(value) - set(current):
+            gone = sorted(set(value) - set(current))
+            losses.append(Loss(f"{key}/{name}", f"{name} {', '.join(gone)} would be dropped"))
         elif isinstance(value, list) and len(current) < len(value):
             gone = [item for item in value if item not in current] or value[len(current):]
             losses.append(Loss(f"{key}/{name}", f"{len(value) - len(current)} of {len(value)} "
@@ -179,10 +189,13 @@ def translation_losses(language: str, before: dict, after: dict, new_entries: se
 
 
 def export_objects(export: dict) -> dict[str, dict]:
-    """The export's page, clusters and articles by "type/id" (the msgctxt prefix)."""
+    """The export's page, clusters, articles and organisations by "type/id" (the msgctxt
+    prefix)."""
     objects = {f"page/{export['page']['id']}": export["page"]}
     for kind in ("cluster", "article"):
         objects.update({f"{kind}/{obj['id']}": obj for obj in export[f"{kind}s"]})
+    objects.update({f"organisation/{obj['organisation']['id']}": obj["organisation"]
+                    for obj in export["clusters"] if "organisation" in obj})
     return objects
 
 

@@ -11,12 +11,13 @@ whatever happens, failed and interrupted runs included.
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.errors import BadUsage, RunFailed, unexpected
 from pipeline.files import check_tree, remove_stale_temporaries
 from pipeline.i18n.catalogs import plan_update, read_catalog
 from pipeline.identity import keep_ids
-from pipeline.items import Article, Harvest, Record
+from pipeline.items import Article, Cluster, Harvest, Organisation, Record
 from pipeline.layout import Layout
 from pipeline.outputs.export import plan_export
 from pipeline.outputs.preview import plan_preview
@@ -25,7 +26,7 @@ from pipeline.publish import guard, interrupt, journal
 from pipeline.publish.commit import Publication, remove_empty
 from pipeline.publish.lock import run_lock
 from pipeline.records import Unreadable, dump_records, keyed, merge_sources, read_records
-from pipeline.sources import LOCALES, OVERVIEW, source
+from pipeline.sources import LOCALES, OVERVIEW, organisations, source
 
 START_OVER = "--start-over"
 
@@ -37,6 +38,7 @@ class Options:
     accept: list[str] = field(default_factory=list)
     min_complete: float = 0.0
     start_over: bool = False
+    strict: bool = False  # a site that could not be read refuses the run
     records_only: bool = False  # `speerpunt crawl`: records.jsonl alone
     accept_with: str = "--accept-loss"  # how the refusal line tells to accept
     listing: str = "report"  # "report": losses listed in report.json; "keys": on the line
@@ -112,23 +114,38 @@ class Session:
     def baseline(self, start_over: bool = False) -> Baseline:
         return read_baseline(self.layout, start_over)
 
-    def publish(self, harvests: list[Harvest], options: Options) -> Outcome:
-        """Publish what the harvests hold (each replacing its source's records), or refuse."""
+    def publish(self, harvests: list[Harvest], options: Options,
+                skipped: dict[str, str] | None = None) -> Outcome:
+        """Publish what the harvests hold (each replacing its source's records), or refuse.
+
+        The overview failing refuses the run; an organisation's site failing keeps its
+        last published profile, marked stale (--strict: refuses). skipped: the sources
+        not crawled, and why (named in the report).
+        """
         if self.report is not None:
             self.report.crawled(harvests)
-        for harvest in harvests:
-            if harvest.failure:
+        failed = [harvest for harvest in harvests if harvest.failure]
+        for harvest in failed:
+            if harvest.source == OVERVIEW:
                 raise RunFailed(f"crawl failed: {harvest.failure}")
+        if failed and options.strict:
+            raise RunFailed(f"{len(failed)} of {len(harvests)} sites could not be read "
+                            f"(--strict); first: {source(failed[0].source).name}: "
+                            f"{failed[0].failure}")
+        read = [harvest for harvest in harvests if not harvest.failure]
         baseline = self.baseline(options.start_over)
         harvested, renames = keep_ids(baseline.records,
-                                      [record for harvest in harvests
-                                       for record in harvest.records])
-        records = merge_sources(baseline.records, harvested,
-                                {harvest.source for harvest in harvests})
+                                      [record for harvest in read for record in harvest.records])
+        records = merge_sources(baseline.records, harvested, {harvest.source for harvest in read})
+        records = with_websites(records)
+        records, gone = without_orphans(records)
         records, stale = keep_stale(baseline.records, records)
+        records, stale_sites = mark_stale(records, failed)
         outcome = Outcome(previous=baseline.records, records=records,
-                          renames=[rename.as_dict() for rename in renames], stale=stale,
-                          first_run=baseline.first_run, started_over=baseline.started_over)
+                          renames=[rename.as_dict() for rename in renames],
+                          stale=stale + stale_sites, first_run=baseline.first_run,
+                          started_over=baseline.started_over,
+                          sites=sites(harvests, skipped or {}, gone))
         layout = self.layout
         with Publication(*self.directories) as staged:
             staged.stage(layout.records, dump_records(records))
@@ -137,14 +154,14 @@ class Session:
                 staged_exports = stage_outputs(records, layout, staged, options, outcome)
             found = guard.find_losses(
                 baseline.records, records,
-                [pair for harvest in harvests for pair in harvest.unsafe],
+                [pair for harvest in read for pair in harvest.unsafe],
                 next((harvest.announced for harvest in harvests
                       if harvest.source == OVERVIEW), None),
                 translation_losses(baseline, staged_exports, outcome, records, layout))
             losses = guard.judge(found, options.accept)
             outcome.losses = [loss.__dict__ for loss in losses]
             if self.report is not None:
-                self.report.guarded(outcome.losses, stale)
+                self.report.guarded(outcome.losses, outcome.stale)
             line = guard.refusal(losses, listing(options, losses, layout), options.accept_with)
             if line:
                 raise guard.Refused(line)
@@ -203,6 +220,86 @@ def translation_losses(baseline: Baseline, staged: dict[str, dict], outcome: Out
         losses += guard.translation_losses(language, before, export,
                                            set(outcome.merges[language].new), catalog_of)
     return losses
+
+
+def organisation_crawls(previous: list[Record], harvests: list[Harvest],
+                        wanted: set[str] | None = None) -> tuple[list, dict[str, str]]:
+    """The organisation spiders to run after the overview (name, arguments), and the
+    registry's organisations not crawled, with why: those whose cluster is not on the
+    overview page (this run's, else the last good run's when the overview was not
+    crawled), and those not asked for (--source)."""
+    overview = next((harvest for harvest in harvests if harvest.source == OVERVIEW), None)
+    if overview is not None and overview.failure:
+        return [], {}
+    clusters = overview.records if overview is not None else previous
+    present = {record.id: record for record in keep_ids(previous, clusters)[0]
+               if isinstance(record, Cluster)}
+    crawls, skipped = [], {}
+    for key, found in organisations().items():
+        if wanted is not None and key not in wanted:
+            continue
+        if key not in present:
+            skipped[key] = "its cluster is not on the overview page"
+            continue
+        link = present[key].website
+        arguments = {"url": link} if link and urlsplit(link).hostname in found.hosts else {}
+        crawls.append((found.spider, arguments))
+    return crawls, skipped
+
+
+def with_websites(records: list[Record]) -> list[Record]:
+    """Each cluster's website: the link its section gives, else the registry's."""
+    known = organisations()
+    return [replace(record, website=known[record.id].website)
+            if isinstance(record, Cluster) and not record.website and record.id in known
+            else record for record in records]
+
+
+def without_orphans(records: list[Record]) -> tuple[list[Record], list[str]]:
+    """The records without the profiles of clusters that left the overview page."""
+    clusters = {record.id for record in records if isinstance(record, Cluster)}
+    gone = [record.id for record in records
+            if isinstance(record, Organisation) and record.id not in clusters]
+    return [record for record in records
+            if not (isinstance(record, Organisation) and record.id in gone)], gone
+
+
+def mark_stale(records: list[Record], failed: list[Harvest]) -> tuple[list[Record], list[dict]]:
+    """The profiles of sites that could not be read, as last published and marked stale
+    (with the reason, and since when); the stale list for the report."""
+    from pipeline import clock
+
+    reasons = {harvest.source: harvest.failure for harvest in failed}
+    today = clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    marked, stale = [], []
+    for record in records:
+        if isinstance(record, Organisation) and record.id in reasons:
+            since = (record.stale or {}).get("since", today)
+            record = replace(record, stale={"reason": reasons.pop(record.id), "since": since})
+            stale.append({"record": record.key, "reason": record.stale["reason"],
+                          "since": since})
+        marked.append(record)
+    stale += [{"record": f"organisation/{key}", "reason": reason, "since": today}
+              for key, reason in reasons.items()]  # no profile published yet
+    return marked, stale
+
+
+def sites(harvests: list[Harvest], skipped: dict[str, str], gone: list[str]) -> dict:
+    """Per source: what this run made of it, with its crawl's figures."""
+    found = {}
+    for harvest in harvests:
+        found[harvest.source] = {
+            "result": "stale" if harvest.failure else "read",
+            "reason": harvest.failure, "url": harvest.url,
+            "pages": harvest.stats.get("response_received_count", 0),
+            "requests": harvest.stats.get("downloader/request_count", 0)
+            - harvest.stats.get("httpcache/hit", 0),
+            "records": len(harvest.records)}
+    for key, why in skipped.items():
+        found[key] = {"result": "not crawled", "reason": why}
+    for key in gone:
+        found[key] = {"result": "removed", "reason": "its cluster left the overview page"}
+    return found
 
 
 def keep_stale(previous: list[Record], records: list[Record]) -> tuple[list[Record], list[dict]]:

@@ -1,6 +1,8 @@
 """The command line as translators and operators meet it: help, exit codes, light imports."""
 
+import json
 import os
+import re
 import subprocess
 import sys
 
@@ -32,11 +34,20 @@ def test_stats_table_shows_every_locale(workdir):
     result = run_cli("catalogs", "stats", "--locales", str(workdir / "locales"))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["locale", "translated", "fuzzy", "untranslated", "source",
-                                "obsolete", "words", "percent"]
-    assert lines[1].split()[:5] == ["en", "0", "0", "0", "27"]  # English is the source
-    assert lines[2].split()[:5] == ["nl", "27", "0", "0", "0"] and lines[2].split()[-1] == "100%"
-    assert lines[3].split()[:2] == ["fr", "27"]
+    assert lines[0].split() == ["domain", "locale", "translated", "fuzzy", "untranslated",
+                                "source", "obsolete", "words", "percent"]
+    assert lines[1].split()[:6] == ["clusters", "en", "0", "0", "0", "27"]  # English: source
+    assert lines[2].split()[:6] == ["clusters", "nl", "27", "0", "0", "0"]
+    assert lines[2].split()[-1] == "100%"
+    assert lines[3].split()[:3] == ["clusters", "fr", "27"]
+    catalisti = [line.split() for line in lines if line.startswith("catalisti ")]
+    assert [row[1] for row in catalisti if row[5] != "0"] == ["nl"]  # Dutch is its source
+    totals = [line.split() for line in lines if line.startswith("all ")]
+    assert [row[1] for row in totals] == ["en", "nl", "fr"]
+    for row in totals:  # every catalog of the locale, counted together
+        rows = [line.split() for line in lines[1:] if line.split()[1] == row[1]
+                and not line.startswith("all ")]
+        assert row[2:7] == [str(sum(int(r[i]) for r in rows)) for i in range(2, 7)]
 
 
 def test_shipped_catalogs_pass_the_check():
@@ -135,8 +146,13 @@ def test_a_run_on_a_terminal_says_each_page_fetched_and_quiet_says_nothing(workd
     code, shown = on_terminal()
     assert code == 0
     lines = shown.splitlines()
-    assert lines == [line for line in lines if line.startswith("fetched 200 http://127.0.0.1:")]
-    assert sorted(line.rsplit("/", 1)[1] for line in lines) == sorted([
-        "robots.txt", "cluster-policy", "why-sharing-smart-innovation-flanders",
-        "5-best-practices-flanders-open-innovation-clusters"])
+    assert all(re.fullmatch(r"fetched 200 https?://\S+", line) for line in lines), lines
+    overview = "https://invest.flandersinvestmentandtrade.com"
+    assert {f"fetched 200 {overview}{path}" for path in (
+        "/robots.txt", "/en/business-environment/cluster-policy",
+        "/en/news/why-sharing-smart-innovation-flanders",
+        "/en/news/5-best-practices-flanders-open-innovation-clusters")} <= set(lines)
+    assert "fetched 200 https://www.flandersfood.com/en/about-us/history" in lines
+    report = json.loads((workdir / "output" / "report.json").read_bytes())
+    assert len(lines) == report["crawl"]["pages"]  # one line per page fetched
     assert on_terminal("--quiet") == (0, "")

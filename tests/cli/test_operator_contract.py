@@ -135,6 +135,8 @@ def succeeded(result, workdir: Path, url: str, *, result_is: str, records: dict,
                   # title, intro, 2 per cluster, 2 per article; breadcrumb and menu are chrome
                   "text_blocks": {"placed": 6 + 2 * clusters, "chrome": 2, "unplaced": 0}},
         "records": records, "changes": report(workdir)["changes"], "renamed": [],
+        "sites": {"clusters": {"result": "read", "reason": None, "url": url, "pages": 4,
+                               "requests": 4, "records": 3 + clusters}},
         "catalogs": catalog_figures,
         "exports": {"changed": [str(workdir / "output" / name) for name in changed_exports],
                     "held_back": []},
@@ -151,7 +153,7 @@ def failed(result, workdir: Path, url: str, line: str) -> None:
     assert report(workdir) == {
         "result": "failed", "reason": line, "source": url, "stale_lock_taken_over": None,
         "crawl": report(workdir)["crawl"], "records": None, "changes": [], "renamed": [],
-        "catalogs": None, "exports": None, "losses": [], "stale": []}
+        "sites": {}, "catalogs": None, "exports": None, "losses": [], "stale": []}
 
 
 def summary(workdir: Path, clusters: int, changes: str, translators: list[str],

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import PAGE_PATH, ROOT, cli_env, run_cli, serve_snapshot, tree_bytes
+from tests.support import (
+    PAGE_PATH,
+    ROOT,
+    cli_env,
+    run_cli,
+    serve_snapshot,
+    snapshot_page,
+    tree_bytes,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.faults]
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
@@ -60,8 +68,7 @@ def test_a_second_scrapy_crawl_on_the_same_directories_refuses_and_writes_nothin
 
 def test_a_killed_scrapy_crawl_leaves_a_journal_the_next_command_settles(site, workdir):
     output, locales = workdir / "output", workdir / "locales"
-    page = (ROOT / "spiders" / "snapshot" / PAGE_PATH.lstrip("/")).with_suffix(".html")
-    url = serve_snapshot(site, page.read_text(encoding="utf-8").replace(
+    url = serve_snapshot(site, snapshot_page().replace(
         "Flux50: powering smart energy", "Flux50: powering smarter energy"))
     process = scrapy_crawl(url, output, locales, env={"SPEERPUNT_FAULT": "slow:0.2"})
     deadline = time.monotonic() + 60

@@ -127,7 +127,7 @@ def run_in_process(page: str, accept: bool) -> tuple[int, str, Path]:
     args = ["run", "--url", BASE + PAGE_PATH, "--output", str(work / "output"),
             "--locales", str(work / "locales"), "--quiet", *(["--accept-loss"] if accept else [])]
     stderr = io.StringIO()
-    with mock.patch.object(commands, "crawl", lambda parsed: [result]), \
+    with mock.patch.object(commands, "crawl", lambda parsed, previous: ([result], {})), \
             contextlib.redirect_stderr(stderr):
         code = cli.main(args)
     return code, stderr.getvalue(), work

@@ -48,6 +48,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.sources import domains
 from tests.support import (
     CLI,
     PAGE_PATH,
@@ -70,10 +71,12 @@ _CLUSTER_BLOCK = re.compile(r"<h3>[^<]*:[^<]*</h3>\s*<p>.*?</p>", re.S)
 FLUX50 = "<h3>Flux50: powering smart energy</h3>"
 EDITED_FLUX50 = "<h3>Flux50: powering smarter energy</h3>"
 # Files a run with EDITED_FLUX50 stages, in publication order (the workdir has no .mo yet;
-# the schema is unchanged): records, pot, en/nl/fr .po, en/nl/fr .mo, en/nl/fr exports,
-# en/nl/fr previews and the preview index, index.json.
-STAGED_BY_EDIT = 16
-NL_EXPORT_AT = 10  # the 10th staged file is output/nl/clusters.json
+# the schema is unchanged): records, clusters.pot, its en/nl/fr .po and .mo, the en/nl/fr
+# .mo of every other domain (their catalogs are unchanged), en/nl/fr exports, en/nl/fr
+# previews and the preview index, index.json.
+OTHER_MO = 3 * (len(domains()) - 1)
+STAGED_BY_EDIT = 2 + 6 + OTHER_MO + 3 + 4 + 1
+NL_EXPORT_AT = 2 + 6 + OTHER_MO + 2  # output/nl/clusters.json
 CONTEXT_LINE = 'msgctxt "cluster/flux50/tagline"'
 
 

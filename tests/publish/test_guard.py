@@ -84,9 +84,10 @@ def test_an_article_is_lost_unless_only_its_title_changed():
 
 def test_a_dropped_date_and_breadcrumb_are_losses():
     article = next(r for r in RECORDS if isinstance(r, Article))
-    now = changed(changed(RECORDS, "page/cluster-policy",
+    dated = changed(RECORDS, article.key, date="2019-09-26")  # the snapshot shows no date
+    now = changed(changed(dated, "page/cluster-policy",
                           breadcrumbs=RECORDS[0].breadcrumbs[:1]), article.key, date=None)
-    losses = record_losses(RECORDS, now, 7)
+    losses = record_losses(dated, now, 7)
     assert keys(losses) == ["page/cluster-policy/breadcrumbs", f"{article.key}/date"]
     assert '["Invest in Flanders"]' in losses[0].what
     assert "dropped" in losses[1].what

@@ -17,7 +17,8 @@ NEW_FAMILIES = ["accordion", "bold-paragraph", "br-split", "card-links", "colon-
 @pytest.fixture(scope="module")
 def snapshot_records(tmp_path_factory) -> list[dict]:
     output = tmp_path_factory.mktemp("snapshot")
-    result = run_cli("crawl", "--snapshot", "--output", str(output), cwd=output)
+    result = run_cli("crawl", "--snapshot", "--source", "clusters", "--output", str(output),
+                     cwd=output)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in (output / "records.jsonl").read_text().splitlines()]
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from tests.support.server import Site
 
 ROOT = Path(__file__).resolve().parents[2]
-SNAPSHOT = ROOT / "spiders" / "snapshot"
+SNAPSHOTS = ROOT / "spiders" / "snapshot"  # the bundled copy of every site, by host
+SNAPSHOT = SNAPSHOTS / "invest.flandersinvestmentandtrade.com"  # the overview's host
 PAGE_PATH = "/en/business-environment/cluster-policy"
 SEED = ROOT.parent / "shared" / "seeds" / "000_e23f444505bf9ad6.txt"
 ARTICLE_PATHS = [
