@@ -6,9 +6,15 @@ list item, a `dt`/`dd`, a `summary`, a table cell, loose text in a `div`, and ea
 without added spaces, as a browser renders it. html-text was tried first: it
 guesses a space between inline elements ("Flux<b>50</b>" gives "Flux 50"), which
 would change the site's own text, so this small walk over lxml does it instead.
+
+The invisible format characters (soft hyphens, zero-width spaces, byte-order marks)
+are removed as text is read: no reader sees them, so no rule below may be fooled by
+a "Read\u00admore".
 """
 
 from dataclasses import dataclass, field
+
+from pipeline.text import without_format
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body caption dd details dialog div dl dt fieldset"
@@ -91,7 +97,7 @@ def read_blocks(main, skip=None) -> list[Block]:
 
     def walk(element, current: Block, bold: bool, link: str | None) -> Block:
         if element.text:
-            current.parts.append((element.text, bold, link))
+            current.parts.append((without_format(element.text), bold, link))
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else None
             if tag is None or child is skip or skipped(child):
@@ -108,7 +114,7 @@ def read_blocks(main, skip=None) -> list[Block]:
                 else:
                     current = walk(child, current, bold or tag in BOLD_TAGS, inner)
             if child.tail:
-                current.parts.append((child.tail, bold, link))
+                current.parts.append((without_format(child.tail), bold, link))
         return current
 
     flush(walk(main, Block(main), False, None))
