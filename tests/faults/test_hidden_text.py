@@ -79,6 +79,9 @@ HOSTILE = {
     "hidden-attribute-paragraph": (
         BEFORE_FOOD, "<p hidden>Draft: replace this paragraph before the launch date.</p>",
         ["Draft: replace this paragraph before the launch date."]),
+    "noscript-paragraph": (
+        BEFORE_CATALISTI, "<noscript><p>Enable JavaScript to explore the interactive cluster "
+        "map.</p></noscript>", ["Enable JavaScript to explore the interactive cluster map."]),
     "open-dialog": (
         BEFORE_SIM, "<dialog open><h2>Newsletter: stay informed</h2><p>Subscribe to receive "
         "our monthly digest of cluster news.</p><button>Subscribe</button></dialog>",
