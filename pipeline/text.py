@@ -25,10 +25,15 @@ _FORMAT = re.compile(  # Unicode 14's Cf, as Python 3.11 knows it
 _NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
+def without_format(text: str) -> str:
+    """text without its invisible format characters (Unicode category Cf)."""
+    return _FORMAT.sub("", text)
+
+
 def normalise_text(text: str) -> str:
     """NFC, controls and invisible format characters removed, every whitespace run
     (no-break spaces included) to one space."""
-    text = unicodedata.normalize("NFC", _FORMAT.sub("", _CONTROL.sub("", text)))  # first: a
+    text = unicodedata.normalize("NFC", without_format(_CONTROL.sub("", text)))  # first: a
     return " ".join(text.split())  # control between a letter and its accent would split them
 
 

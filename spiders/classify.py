@@ -1,7 +1,8 @@
 """Which block of the cluster page is what: a small set of plain rules over text blocks.
 
 The rules (README, "How clusters are found"), checked in this order per block:
-1. chrome: a "Read more"-style or share link/button, or a line that is only a date;
+1. chrome: a "Read more"-style or share link, or a line that is only a date
+   (buttons are never read: spiders/blocks.py);
 2. the first h1 is the title; the blocks after it, up to the first name line or
    teaser, are the intro;
 3. a block standing as a heading does (h1-h6, th, dt, summary, a line bold up to its
@@ -95,7 +96,7 @@ def read_more_links(block: Block) -> set[str]:
 
 
 def is_chrome(block: Block) -> bool:
-    """Only "Read more" or share links and buttons, or a line that is only a date."""
+    """Only "Read more" or share links, or a line that is only a date."""
     controls = block.controls()
     if controls and all(bare(text) in _READ_MORE | _SHARE or bare(text).startswith("share on ")
                         for _, text in controls):
