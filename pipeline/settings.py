@@ -56,6 +56,7 @@ ADDONS = {"pipeline.crawl.cache.OutputCache": 0,
           # -s SPEERPUNT_SNAPSHOT_DIR=DIR: every site answered from a saved copy (--snapshot)
           "pipeline.crawl.snapshot.Snapshot": 10}
 SPEERPUNT_SNAPSHOT_DIR = ""
+SPEERPUNT_SNAPSHOT = ""  # the base URL serving it as <host>/<path>; empty: one started here
 
 # `scrapy crawl` exits 1 when the crawl was refused or cut short (pipeline/commands/crawl.py).
 COMMANDS_MODULE = "pipeline.cli.scrapy_commands"

@@ -62,6 +62,7 @@ class Section:
     block: Block
     url: str | None = None
     text: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # the hrefs in its text, in order
 
 
 @dataclass
@@ -155,6 +156,7 @@ class Classifier:
     def read(self, blocks: list[Block]) -> Reading:
         reading = Reading()
         current: list[str] | None = None
+        owner: Section | None = None  # the section current belongs to
         for block in blocks:
             text = block.text
             if is_chrome(block):
@@ -162,14 +164,14 @@ class Classifier:
                 continue
             role = "placed"
             if block.tag == "h1" and not reading.title:
-                reading.title, current = text, reading.intro
+                reading.title, current, owner = text, reading.intro, None
             elif reading.title and stands_as_heading(block):
                 section = self.section(block, blocks)
                 if section:
                     reading.sections.append(section)
-                    current = section.text
+                    current, owner = section.text, section
                 elif block.tag in STANDALONE:
-                    current, role = None, "unplaced"
+                    current, owner, role = None, None, "unplaced"
                 elif current is not None:
                     current.append(text)
                 else:
@@ -178,6 +180,8 @@ class Classifier:
                 current.append(text)
             else:
                 role = "unplaced"
+            if role == "placed" and owner is not None and block is not owner.block:
+                owner.links += [link for link in block.links if link]
             reading.roles.append((block, role))
         return reading
 

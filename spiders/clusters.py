@@ -126,7 +126,8 @@ class ClustersSpider(BaseSpider):
         for position, cluster in enumerate(reading.of_kind("cluster"), start=1):
             name, tagline = split_heading(cluster.heading)
             yield Cluster(position=position, name=name, tagline=tagline,
-                          description=" ".join(cluster.text), url=page_url)
+                          description=" ".join(cluster.text), url=page_url,
+                          website=self.website(response, cluster.links))
         for order, teaser in enumerate(reading.of_kind("article"), start=1):
             item = Article(title=teaser.heading, summary=" ".join(teaser.text),
                            url=public_url(teaser.url, response, page_url), order=order)
@@ -138,6 +139,16 @@ class ClustersSpider(BaseSpider):
                 continue
             yield self.request(teaser.url, callback=self.parse_article,
                                errback=self.article_failed, cb_kwargs={"item": item})
+
+    def website(self, response, links: list[str]) -> str | None:
+        """The first link of a cluster's section that leads off this site: its own site."""
+        for href in links:
+            url = response.urljoin(href)
+            host = urlparse(url).hostname
+            if urlparse(url).scheme in ("http", "https") and host \
+                    and host not in self.allowed_domains:
+                return url
+        return None
 
     def read(self, response, page_url: str) -> Reading:
         """The page read; the placed/chrome/unplaced counts go to the crawl stats."""

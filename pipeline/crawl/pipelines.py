@@ -77,6 +77,10 @@ class SafeUrlPipeline(_Stage):
                 raise UnsafeUrl(item.key, url)
             item.unsafe_url, url = url, spider.start_url
         item.url = f"{url}#{item.id}" if isinstance(item, Cluster) else url
+        website = getattr(item, "website", None)
+        if isinstance(item, Cluster) and website and not safe_url(website, {urlsplit(
+                website).hostname}):
+            item.website = None  # not a URL a browser can follow as given: the registry's
         return item
 
 

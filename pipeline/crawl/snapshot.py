@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import DownloadConnectionRefusedError
+from scrapy.settings import SETTINGS_PRIORITIES
 
 SNAPSHOT_DIR = Path(__file__).resolve().parents[2] / "spiders" / "snapshot"
 
@@ -77,6 +78,7 @@ def serve(directory: Path = SNAPSHOT_DIR):
         server.server_close()
 
 
+CMDLINE = SETTINGS_PRIORITIES["cmdline"]
 _servers: dict[Path, contextlib.AbstractContextManager] = {}
 _bases: dict[Path, str] = {}
 # Politeness is for the live sites: a local copy is read at once, and never cached.
@@ -102,12 +104,13 @@ class Snapshot:
             return
         directory = Path(given)
         handler = "pipeline.crawl.snapshot.SnapshotDownloadHandler"
-        settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler},
-                     priority="addon")
-        settings.set("SPEERPUNT_SNAPSHOT", base_url(directory), priority="addon")
-        settings.set("SPEERPUNT_SNAPSHOT_HOSTS", hosts(directory), priority="addon")
-        for name, value in QUICK.items():
-            settings.set(name, value, priority="addon")
+        chosen = {"DOWNLOAD_HANDLERS": {"http": handler, "https": handler},
+                  "SPEERPUNT_SNAPSHOT_HOSTS": hosts(directory), **QUICK}
+        if not settings.get("SPEERPUNT_SNAPSHOT"):  # else a server of its own serves the copy
+            chosen["SPEERPUNT_SNAPSHOT"] = base_url(directory)
+        for name, value in chosen.items():  # over the project's settings, under `-s`
+            if settings.getpriority(name) is None or settings.getpriority(name) < CMDLINE:
+                settings.set(name, value, priority="cmdline")
 
 
 class SnapshotDownloadHandler(HTTP11DownloadHandler):

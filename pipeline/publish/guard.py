@@ -180,12 +180,22 @@ def translation_losses(language: str, before: dict, after: dict, new_entries: se
             continue
         for name in obj["fallback"]:
             context = f"{key}/{name}"
-            if name not in was.get("fallback", []) and context in new_entries:
+            if shown_before(was, name) and context in new_entries:
                 po = catalog_of(context)
                 why = (f"{po} has no entry for it" if po.exists() else f"{po} does not exist") \
                     + " (wrong --locales, or a missing or replaced catalog?)"
                 losses.append(Loss(f"{language}/{context}", f"would show in English: {why}"))
     return losses
+
+
+def shown_before(was: dict, name: str) -> bool:
+    """The published object had this text (`about/4`: a fourth paragraph) in its language."""
+    field, _, number = name.partition("/")
+    if name in was.get("fallback", []):
+        return False
+    if number:
+        return isinstance(was.get(field), list) and len(was[field]) >= int(number)
+    return field in was
 
 
 def export_objects(export: dict) -> dict[str, dict]:

@@ -235,6 +235,12 @@ def organisation_crawls(previous: list[Record], harvests: list[Harvest],
     present = {record.id: record for record in keep_ids(previous, clusters)[0]
                if isinstance(record, Cluster)}
     crawls, skipped = [], {}
+    if overview is not None:
+        for key, cluster in present.items():
+            if key not in organisations():
+                skipped[key] = ("no profile: the registry has no site for this cluster"
+                                + (f" (the page links {cluster.website})"
+                                   if cluster.website else ""))
     for key, found in organisations().items():
         if wanted is not None and key not in wanted:
             continue

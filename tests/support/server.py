@@ -29,7 +29,8 @@ class Site:
 
             def do_GET(self):
                 site.requests.append((self.path, dict(self.headers)))
-                route = site.routes.get(self.path, Route(404, b"not found"))
+                route = site.routes.get(self.path) or site.fallback(self.path) \
+                    or Route(404, b"not found")
                 if route.delay:
                     time.sleep(route.delay)
                 status, body, headers = route.status, route.body, dict(route.headers)
@@ -62,6 +63,10 @@ class Site:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def fallback(self, path: str) -> "Route | None":
+        """What a path no test routed answers (a 404 here)."""
+        return None
+
     def route(self, path: str, body: bytes | str = b"", **options) -> str:
         if isinstance(body, str):
             body = body.encode("utf-8")
@@ -74,3 +79,34 @@ class Site:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class SnapshotSite(Site):
+    """A Site that answers `/<host>/<path>` as `speerpunt --snapshot` does, from the bundled
+    snapshot, unless a test routes that path itself (a status, a delay, another page).
+    Give it to a run with `-s SPEERPUNT_SNAPSHOT_DIR=... -s SPEERPUNT_SNAPSHOT=<its base>`."""
+
+    def __init__(self, directory):
+        super().__init__()
+        self.directory = directory
+
+    def page(self, host: str, path: str) -> bytes:
+        from pipeline.crawl.snapshot import folder
+
+        root = folder(self.directory, host)
+        rest = path.strip("/")
+        for candidate in ((root / rest).with_name((root / rest).name + ".html") if rest else None,
+                          root / rest / "index.html", root / rest):
+            if candidate is not None and candidate.is_file():
+                return candidate.read_bytes()
+        raise FileNotFoundError(f"{host}{path}")
+
+    def fallback(self, path: str):
+        """The snapshot's file for /<host>/<path>, or None."""
+        host, _, rest = path.lstrip("/").partition("/")
+        try:
+            body = self.page(host, "/" + rest.split("?")[0])
+        except (FileNotFoundError, TypeError):
+            return None
+        kind = "text/plain" if rest.endswith(".txt") else "text/html; charset=utf-8"
+        return Route(body=body, headers={"Content-Type": kind})
