@@ -209,6 +209,7 @@ def plan_export(records: list[Record], mo_files: dict[tuple[str, str], bytes | N
         previous_bytes = _read_bytes(path)
         previous = _parsed(previous_bytes)
 
+        @functools.cache  # each domain's .mo parsed once per locale, not once per record
         def lookups(domain, language=language):
             return translator(mo_files.get((domain, language)))
 
