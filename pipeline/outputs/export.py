@@ -160,21 +160,45 @@ def stamp(export: dict, language: str, previous: dict | None) -> dict:
 
 
 @functools.cache
+def _schema() -> dict:
+    return json.loads(SCHEMA_SOURCE.read_bytes())
+
+
+@functools.cache
 def _validator():
+    """The schema compiled once per process by jsonschema-rs: draft 2020-12, with its
+    `format`s (date-time, uri) checked: 17 ms for a 10k-cluster export, jsonschema 1.2 s."""
+    import jsonschema_rs
+
+    return jsonschema_rs.Draft202012Validator(_schema(), validate_formats=True)
+
+
+@functools.cache
+def _explainer():
+    """jsonschema's validator, built once: only asked why, once an export is found invalid,
+    so a refusal reads as it always has. Its FormatChecker checks date-time and uri through
+    rfc3339-validator and rfc3986-validator (without them it silently skips both)."""
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(json.loads(SCHEMA_SOURCE.read_bytes()),
-                                format_checker=FormatChecker())
+    return Draft202012Validator(_schema(), format_checker=FormatChecker())
 
 
 def check_schema(export: dict, path: Path) -> None:
     """Refuse an export that breaks the schema published beside it, before it is staged."""
+    if _validator().is_valid(export):
+        return
     from jsonschema.exceptions import best_match
 
-    error = best_match(_validator().iter_errors(export))
+    error = best_match(_explainer().iter_errors(export))
     if error is not None:
-        raise RunFailed(f"{path} would not match {SCHEMA_NAME} at {error.json_path}: "
-                        f"{error.message}; nothing was published")
+        where, why = error.json_path, error.message
+    else:  # jsonschema sees no fault (tests/outputs/test_schema_validators.py: never so far)
+        first = next(iter(_validator().iter_errors(export)))
+        where = "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                              for part in first.instance_path)
+        why = first.message
+    raise RunFailed(f"{path} would not match {SCHEMA_NAME} at {where}: {why}; "
+                    "nothing was published")
 
 
 def _content(export: dict) -> dict:
