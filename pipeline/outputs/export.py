@@ -69,7 +69,7 @@ def localise(record: Record, lookup, in_source: bool) -> tuple[dict, list[str]]:
             return text
         return translation
 
-    for name in record.translatable():
+    for name in _translatable(type(record)):
         value = getattr(record, name)
         if isinstance(value, list):
             localised[name] = [shown(f"{name}/{number}", item)
@@ -77,6 +77,12 @@ def localise(record: Record, lookup, in_source: bool) -> tuple[dict, list[str]]:
         elif value not in (None, ""):
             localised[name] = shown(name, value)
     return localised, fallback
+
+
+@functools.cache
+def _translatable(kind: type[Record]) -> tuple[str, ...]:
+    """kind.translatable(), worked out from the dataclass fields once per type, not per record."""
+    return kind.translatable()
 
 
 @singledispatch
@@ -128,7 +134,7 @@ def export_completeness(export: dict) -> float:
     for section, kind in SECTIONS.items():
         objects = export[section] if isinstance(export[section], list) else [export[section]]
         for obj in objects:
-            for name in kind.translatable():
+            for name in _translatable(kind):
                 value = obj.get(name)
                 total += len(value) if isinstance(value, list) else int(value is not None)
             missing += len(obj["fallback"])
