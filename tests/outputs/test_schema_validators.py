@@ -181,3 +181,17 @@ def test_every_normalised_text_gets_one_verdict(text):
     export = copy.deepcopy(EXPORTS["en"])
     export["clusters"][0]["tagline"] = normalise_text(text)
     assert agree(export) == (normalise_text(text) != "")
+
+
+def test_a_refusal_jsonschema_cannot_explain_is_still_a_refusal(monkeypatch, tmp_path):
+    """Should the engines ever differ, jsonschema-rs decides and its own words explain."""
+    import pipeline.outputs.export as module
+
+    monkeypatch.setattr(module, "_explainer", lambda: jsonschema.Draft202012Validator({}))
+    export = copy.deepcopy(EXPORTS["fr"])
+    export["clusters"][2]["position"] = 0
+    with pytest.raises(RunFailed) as failure:
+        check_schema(export, tmp_path / "fr" / "clusters.json")
+    assert str(failure.value) == (f"{tmp_path / 'fr' / 'clusters.json'} would not match "
+                                  "clusters.schema.json at $.clusters[2].position: 0 is less "
+                                  "than the minimum of 1; nothing was published")
