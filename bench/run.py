@@ -198,6 +198,9 @@ class Report:
     def heading(self, text: str) -> None:
         print(f"\n=== {text} ===\n", flush=True)
         self._emit(f"\n## {text}\n\n")
+        if text[:1].isdigit():  # a measured section: how busy the machine was
+            self.text(f"Load average (1, 5, 15 min) as this section began: {load()} "
+                      f"({os.cpu_count()} cores).")
 
     def subheading(self, text: str) -> None:
         print(f"\n--- {text} ---", flush=True)
@@ -266,6 +269,7 @@ def row_timing(series: measure.Series) -> list[str]:
     return [measure.seconds(series.median, series.timed_out),
             f"{spread[0]:.3f}–{spread[1]:.3f}" if spread and series.median < 10
             else f"{spread[0]:.1f}–{spread[1]:.1f}" if spread else "—",
+            "—" if series.cpu_median is None else f"{series.cpu_median:.2f}",
             str(len(series.runs)),
             f"{series.peak_mb:.0f}" if series.peak_mb is not None else "—"]
 
@@ -282,6 +286,16 @@ def exit_codes(series: measure.Series) -> str:
 
 def seconds(series: measure.Series) -> str:
     return measure.seconds(series.median, series.timed_out)
+
+
+def with_cpu(series: measure.Series) -> str:
+    """Wall time (the goal's measure) and, beside it, CPU time (less moved by other load)."""
+    cpu = series.cpu_median
+    return seconds(series) + ("" if cpu is None else f" (CPU {cpu:.2f} s)")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def megabytes(value: float | None) -> str:
@@ -451,7 +465,7 @@ def catalogs_update(report: Report, versions: list[Version], clusters: int, runs
         rows.append([label, *row_timing(series), exit_codes(series),
                      times(share(series.median, merge.median)),
                      "—" if verdict is None else verdict.short()])
-    report.table(["tool", "median", "min–max (s)", "runs", "peak MB", "exit", "× msgmerge",
+    report.table(["tool", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit", "× msgmerge",
                   "nl catalog"], rows)
 
     head, previous = results["HEAD"], results["previous"]
@@ -460,8 +474,8 @@ def catalogs_update(report: Report, versions: list[Version], clusters: int, runs
                     "--locales", str(case.where / "run-HEAD" / "locales")]
     profile = Profile(f"speerpunt catalogs update, {case.messages:,} messages", profile_args,
                       case.start)
-    report.figure(f"catalogs update, {case.messages:,} messages ×3, time{size}", seconds(head),
-                  f"previous {seconds(previous)}", times(share(head.median, previous.median)),
+    report.figure(f"catalogs update, {case.messages:,} messages ×3, time{size}", with_cpu(head),
+                  f"previous {with_cpu(previous)}", times(share(head.median, previous.median)),
                   f"≤ {GOAL_UPDATE_SECONDS} s",
                   None if head.median is None else head.median <= GOAL_UPDATE_SECONDS, profile)
     report.figure(f"catalogs update, {case.messages:,} messages ×3, peak memory{size}",
@@ -526,7 +540,7 @@ def export_scale(report: Report, versions: list[Version], clusters: int, runs: i
                                 progress=lambda text: log(f"export: {text}"))
     rows = [[label, *row_timing(series), exit_codes(series), notes.get(label, "")]
             for label, series in results.items()]
-    report.table(["version, export", "median", "min–max (s)", "runs", "peak MB", "exit",
+    report.table(["version, export", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
                   "its output"], rows)
     head_first, head_same = results["HEAD first"], results["HEAD unchanged"]
     prev_first, prev_same = results["previous first"], results["previous unchanged"]
@@ -536,17 +550,18 @@ def export_scale(report: Report, versions: list[Version], clusters: int, runs: i
     first_profile = Profile(f"speerpunt export, {clusters:,} clusters, first run", args, base)
     same_profile = Profile(f"speerpunt export, {clusters:,} clusters, unchanged", args, base,
                            warm=True)
-    report.figure(f"export, {clusters:,} clusters, first run{size}", seconds(head_first),
-                  f"previous {seconds(prev_first)}",
+    report.figure(f"export, {clusters:,} clusters, first run{size}", with_cpu(head_first),
+                  f"previous {with_cpu(prev_first)}",
                   times(share(head_first.median, prev_first.median)),
                   f"≤ {GOAL_EXPORT_FIRST_SECONDS} s",
                   None if head_first.median is None
                   else head_first.median <= GOAL_EXPORT_FIRST_SECONDS, first_profile)
     head_share = share(head_same.median, head_first.median)
     report.figure(f"export, {clusters:,} clusters, unchanged ÷ first run{size}",
-                  f"{times(head_share)} ({seconds(head_same)})",
+                  f"{times(head_share)} ({with_cpu(head_same)}; by CPU time "
+                  f"{times(share(head_same.cpu_median, head_first.cpu_median))})",
                   f"previous {times(share(prev_same.median, prev_first.median))} "
-                  f"({seconds(prev_same)})", times(share(head_same.median, prev_same.median)),
+                  f"({with_cpu(prev_same)})", times(share(head_same.median, prev_same.median)),
                   f"≤ {GOAL_EXPORT_UNCHANGED_SHARE}× the first run",
                   None if head_share is None else head_share <= GOAL_EXPORT_UNCHANGED_SHARE,
                   same_profile)
@@ -597,12 +612,14 @@ def end_to_end(report: Report, versions: list[Version], runs: int, timeout: floa
     baseline = series[noop]
     rows = [[label, *row_timing(s), exit_codes(s), times(share(s.median, baseline.median), 3)]
             for label, s in series.items()]
-    report.table(["command", "median", "min–max (s)", "runs", "peak MB", "exit",
+    report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
                   "× no-op crawl"], rows)
     head = series["HEAD: speerpunt run --snapshot"]
     previous = series["previous: speerpunt run --snapshot"]
     ratio = share(head.median, baseline.median, 3)
-    report.figure("run --snapshot ÷ no-op crawl of the same pages", times(ratio, 3),
+    report.figure("run --snapshot ÷ no-op crawl of the same pages",
+                  f"{times(ratio, 3)} (by CPU time "
+                  f"{times(share(head.cpu_median, baseline.cpu_median), 3)})",
                   f"previous {times(share(previous.median, baseline.median), 3)} "
                   f"(no-op crawl {seconds(baseline)})",
                   times(share(head.median, previous.median), 3), f"≤ {GOAL_E2E_RATIO}×",
@@ -736,12 +753,12 @@ def translator_commands(report: Report, versions: list[Version], runs: int,
                        f"{top_level_ms(traced):.0f}", str(len(traced)))
         rows.append([label, *row_timing(s), exit_codes(s), times(share(s.median, python.median)),
                      *imports])
-    report.table(["command", "median", "min–max (s)", "runs", "peak MB", "exit",
+    report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
                   "× python -c pass", "imports scrapy", "import ms", "modules"], rows)
     for name in ("catalogs stats", "catalogs check", "export"):
         head, previous = series[f"HEAD: speerpunt {name}"], series[f"previous: speerpunt {name}"]
-        report.figure(f"`speerpunt {name}` on the shipped files", seconds(head),
-                      f"previous {seconds(previous)}", times(share(head.median, previous.median)),
+        report.figure(f"`speerpunt {name}` on the shipped files", with_cpu(head),
+                      f"previous {with_cpu(previous)}", times(share(head.median, previous.median)),
                       f"≤ {GOAL_TRANSLATOR_SECONDS} s",
                       None if head.median is None else head.median <= GOAL_TRANSLATOR_SECONDS,
                       Profile(f"speerpunt {name}", arguments[f"HEAD: speerpunt {name}"]))
@@ -821,7 +838,8 @@ def machine(versions: list[Version]) -> list[str]:
              f"- CPU: {cpu}; cores: {os.cpu_count()}",
              f"- Python: {platform.python_version()}",
              f"- tools: {merge}; peak memory via {measure.memory_method()}",
-             f"- load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"]
+             f"- load average at the start: {load()} (other work on the machine inflates "
+             "wall times; CPU times, shown beside them, move less)"]
     for version in versions:
         subject = git("log", "-1", "--format=%s", version.commit)
         lines.append(f"- {version.name}: `{version.commit}` — {subject}"
@@ -880,8 +898,7 @@ def main(argv: list[str] | None = None) -> int:
     translator_commands(report, versions, 3 if args.quick else 9, measure.TIMEOUT)
     summary(report)
     profiles(report, measure.TIMEOUT)
-    report.text(f"\nLoad average at the end: "
-                f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}. "
+    report.text(f"\nLoad average at the end: {load()}. "
                 f"The whole benchmark took {(time.perf_counter() - began) / 60:.1f} min.")
     target = WORK / "RESULTS-quick.md" if args.quick else RESULTS
     markdown = "".join(report.parts)
