@@ -833,7 +833,8 @@ def machine(versions: list[Version]) -> list[str]:
                                text=True).stdout.splitlines()[0]
     except (OSError, IndexError):
         merge = "msgmerge: not found"
-    dirty = git("status", "--porcelain", "--untracked-files=no")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "pipeline", "spiders",
+                "pyproject.toml", "bench/*.py")  # the code measured, not the notes
     lines = [f"- uname: `{' '.join(platform.uname())}`",
              f"- CPU: {cpu}; cores: {os.cpu_count()}",
              f"- Python: {platform.python_version()}",
