@@ -37,8 +37,10 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# The previous release beside HEAD (built once into bench/work/previous/); a full run rewrites
+# bench/RESULTS.md. While iterating: make bench BENCH_ARGS=--quick
 bench: $(BIN)/.installed
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Mutation testing (mutmut, configured in pyproject.toml): not part of `make test`; slow.
 # MUTANTS narrows a run, e.g. make mutate MUTANTS='pipeline.files.*'. Results: tests/MUTATION.md.

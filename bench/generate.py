@@ -118,10 +118,14 @@ def fill_translations(po_file: Path, language: str) -> dict[str, str]:
 
 def texts(records: list[dict]) -> dict[str, str]:
     """{msgctxt: source text} of the translatable fields, as speerpunt's template has them."""
-    from pipeline.records import TRANSLATABLE_FIELDS
+    from pipeline.items import from_dict
 
-    return {f"{r['type']}/{r['id']}/{name}": r[name]
-            for r in records for name in TRANSLATABLE_FIELDS[r["type"]]}
+    found = {}
+    for data in records:
+        record = from_dict(data)
+        for key, text, _ in record.messages():
+            found[f"{record.kind}/{record.id}/{key}"] = text
+    return found
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """Timing one command as its own process: wall time, peak memory, a hard time cap.
 
 Wall time is time.perf_counter() around the child. Peak memory is the child's
-own maximum resident set size, reported by `/usr/bin/time -f %M` (or, where
-that is missing, by bench/memwrap.py, which execs the command and reads
-getrusage(RUSAGE_CHILDREN) after waiting for it). A command still running
+own maximum resident set size and CPU time its user + system seconds, reported
+by `/usr/bin/time -f '%M %U %S'` (or, where that is missing, by bench/memwrap.py,
+which execs the command and reads getrusage(RUSAGE_CHILDREN) after waiting for
+it). CPU time moves less than wall time when other work shares the machine. A command still running
 after the cap is killed with its whole process group and reported as a timeout.
 """
 
@@ -30,17 +31,20 @@ class Measurement:
     timed_out: bool
     stdout: str
     stderr: str
+    cpu: float | None = None  # user + system seconds of the command and its children
 
 
 def memory_wrapper() -> list[str]:
-    """The prefix that makes a command report its peak RSS (KiB) into the file named last."""
+    """The prefix that makes a command report its peak RSS (KiB), user and system seconds into
+    the file named last."""
     if GNU_TIME.exists():
-        return [str(GNU_TIME), "-f", "%M", "-o"]
+        return [str(GNU_TIME), "-f", "%M %U %S", "-o"]
     return [sys.executable, str(MEMWRAP)]
 
 
 def memory_method() -> str:
-    return "/usr/bin/time -f %M" if GNU_TIME.exists() else "bench/memwrap.py (getrusage)"
+    return ("/usr/bin/time -f '%M %U %S'" if GNU_TIME.exists()
+            else "bench/memwrap.py (getrusage)")
 
 
 def run(command: list[str], cwd: Path | None = None, timeout: float | None = None,
@@ -62,22 +66,27 @@ def run(command: list[str], cwd: Path | None = None, timeout: float | None = Non
             stdout, stderr = process.communicate()
             timed_out = True
         wall = time.perf_counter() - start
-        peak = _peak(report)
+        peak, cpu = _usage(report)
     finally:
         report.unlink(missing_ok=True)
     returncode = None if timed_out else process.returncode
-    return Measurement(wall, peak, returncode, timed_out, stdout, stderr)
+    return Measurement(wall, peak, returncode, timed_out, stdout, stderr, cpu)
 
 
-def _peak(report: Path) -> int | None:
+def _usage(report: Path) -> tuple[int | None, float | None]:
+    """(peak KiB, user + system seconds) from the wrapper's report."""
     try:
-        lines = report.read_text().split()
+        lines = report.read_text().splitlines()
     except OSError:
-        return None
-    for word in reversed(lines):  # GNU time may write "Command exited…" before the number
-        if word.isdigit():
-            return int(word)
-    return None
+        return None, None
+    for line in reversed(lines):  # GNU time may write "Command exited…" before the numbers
+        words = line.split()
+        if len(words) == 3 and words[0].isdigit():
+            try:
+                return int(words[0]), float(words[1]) + float(words[2])
+            except ValueError:
+                continue
+    return None, None
 
 
 @dataclass
@@ -107,6 +116,13 @@ class Series:
             return None
         walls = [m.wall for m in self.runs]
         return min(walls), max(walls)
+
+    @property
+    def cpu_median(self) -> float | None:
+        cpus = [m.cpu for m in self.runs if m.cpu is not None]
+        if self.timed_out or not cpus:
+            return None
+        return statistics.median(cpus)
 
     @property
     def peak_mb(self) -> float | None:

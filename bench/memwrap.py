@@ -1,4 +1,5 @@
-"""Fallback for `/usr/bin/time -f %M -o FILE`: run a command, write its peak RSS (KiB) to FILE.
+"""Fallback for `/usr/bin/time -f '%M %U %S' -o FILE`: run a command, write its peak RSS (KiB),
+user and system seconds to FILE.
 
 Usage: python bench/memwrap.py FILE COMMAND [ARG...]
 Exits with the command's exit status. Only used where GNU time is missing.
@@ -18,9 +19,9 @@ def main() -> int:
         finally:
             os._exit(127)
     _, status = os.waitpid(pid, 0)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # ru_maxrss: KiB on Linux
     with open(report, "w") as handle:
-        handle.write(f"{peak}\n")
+        handle.write(f"{usage.ru_maxrss} {usage.ru_utime:.2f} {usage.ru_stime:.2f}\n")
     code = os.waitstatus_to_exitcode(status)
     return code if code >= 0 else 128 - code  # killed by a signal: 128 + its number
 

@@ -1,17 +1,30 @@
-"""Benchmarks of issue #6: end-to-end run, translator commands, catalog and export scale.
+"""Benchmarks that see regressions: HEAD beside the previous release, on the same inputs.
 
 Usage: python bench/run.py [--quick] [--timeout SECONDS]
 
-Every measured command runs as its own process, timed with time.perf_counter()
-around it, its peak memory from `/usr/bin/time -f %M` (see measure.py). Commands
-that are compared run alternately (A B A B …) in the same run and the median of
-each is used; ratios are of those medians. No timing is ever asserted: goals
-are printed as met or missed. A command still running after the cap (300 s)
-is killed and reported as "timeout > 300 s".
+The previous release (PREVIOUS below) is built once into its own virtual
+environment under bench/work/previous/ (`git archive` of that commit, `pip
+install -e`) and reused while it is there. Both versions are only ever run
+through their console scripts (`speerpunt …`), never imported from here: their
+package layouts differ.
 
-Generated data lives under bench/work/ (git-ignored), emptied at the start.
-A full run rewrites bench/RESULTS.md; --quick (1k and 10k messages, 3 runs)
-writes bench/work/RESULTS-quick.md instead.
+Every measured command runs as its own process, timed with time.perf_counter()
+around it, its peak memory from `/usr/bin/time -f %M` (see measure.py). The
+versions, and any third tool, run alternately (A B C A B C …) in the same run
+on the same generated files, and the median of each is used; ratios are of
+those medians. Every figure is printed with its baseline, their ratio and its
+goal. No timing is ever asserted: goals are printed as met or missed.
+
+Figures:
+1. `catalogs update`, ~51k messages in en, nl and fr, beside `msgmerge -N --previous`;
+2. `export` at 10k clusters, first run and an unchanged second run;
+3. `run --snapshot` beside a bare Scrapy crawl of the same pages (bench/noop_spider.py);
+4. slots not measured yet: nine hosts against one, translation-memory pre-fill at 50k;
+5. translator commands beside `python -c pass`.
+
+Generated data lives under bench/work/ (git-ignored), emptied at the start
+except the previous release's build. A full run rewrites bench/RESULTS.md;
+--quick (smaller sizes, 3 runs) writes bench/work/RESULTS-quick.md instead.
 """
 
 import argparse
@@ -23,7 +36,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,36 +50,113 @@ WORK = BENCH / "work"
 RESULTS = BENCH / "RESULTS.md"
 PYTHON = sys.executable
 SPEERPUNT = str(Path(sys.executable).with_name("speerpunt"))
-PYBABEL = str(Path(sys.executable).with_name("pybabel"))
 MSGMERGE = shutil.which("msgmerge") or "msgmerge"
 LANGUAGES = ("en", "nl", "fr")
-ONCE_AFTER = 60.0  # a command whose first run takes longer is not repeated (quadratic tools)
 COPY_IGNORE = shutil.ignore_patterns(".lock", ".cache", ".*.tmp")
 
-GOAL_E2E_RATIO = 1.15
-GOAL_TRANSLATOR_SECONDS = 0.3
-GOAL_UPDATE_SECONDS = 5.0
+# The previous release, run beside HEAD (`git rev-parse fc7711f`).
+PREVIOUS = "fc7711ff1e14bf7add091407de5070eda60304d3"
+PREVIOUS_DIR = WORK / "previous"  # src/ (the commit's files), venv/ (its own environment)
+
+PYINSTRUMENT = "pyinstrument==5.1.3"  # as HEAD's [bench] extra: profiles of both versions
+
+# Goals (issue "Speed back inside every goal").
+GOAL_UPDATE_SECONDS = 4.0
 GOAL_UPDATE_MB = 200.0
-STRETCH_VS_MSGMERGE = 1.5
-LINEAR_TOLERANCE = 1.5  # marginal cost per 1k at the largest size ≤ this × at the smallest
+GOAL_UPDATE_VS_MSGMERGE = 0.28
+GOAL_EXPORT_FIRST_SECONDS = 6.0
+GOAL_EXPORT_UNCHANGED_SHARE = 0.30
+GOAL_E2E_RATIO = 1.10
+GOAL_NINE_HOSTS_RATIO = 1.5
+GOAL_PREFILL_SECONDS = 5.0
+GOAL_PREFILL_MB = 300.0
+GOAL_TRANSLATOR_SECONDS = 0.3
+
+CATALOG_CLUSTERS = 17000  # 51,002 messages in each of en, nl, fr
+EXPORT_CLUSTERS = 10000
+QUICK_CATALOG_CLUSTERS = 3000
+QUICK_EXPORT_CLUSTERS = 2000
 
 
 def log(message: str) -> None:
     print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def shown(command: list[str]) -> str:
-    """A command as a reader would type it: tools by name, paths relative to the repository."""
-    names = {PYTHON: "python", SPEERPUNT: "speerpunt", PYBABEL: "pybabel", MSGMERGE: "msgmerge"}
-    text = shlex.join(names.get(part, part) for part in command)
-    for path, name in names.items():
-        text = text.replace(path + " ", name + " ")
-    return text.replace(str(ROOT) + "/", "")
+# ---------------------------------------------------------------- the two versions
+
+
+@dataclass(frozen=True)
+class Version:
+    name: str  # "HEAD" or "previous"
+    commit: str
+    root: Path  # its source tree
+    python: str
+    speerpunt: str  # its console script
+
+    def command(self, *args: str) -> list[str]:
+        return [self.speerpunt, *args]
+
+
+def git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def head_version() -> Version:
+    return Version("HEAD", git("rev-parse", "HEAD"), ROOT, PYTHON, SPEERPUNT)
+
+
+def previous_version() -> Version:
+    """The previous release in bench/work/previous/: built once, reused while its commit holds."""
+    src, venv = PREVIOUS_DIR / "src", PREVIOUS_DIR / "venv"
+    marker = venv / ".installed"  # what it was built from
+    version = Version("previous", PREVIOUS, src, str(venv / "bin" / "python"),
+                      str(venv / "bin" / "speerpunt"))
+    built = f"{PREVIOUS}\n{PYINSTRUMENT}\n"
+    if marker.exists() and marker.read_text() == built:
+        log(f"previous release {PREVIOUS[:10]}: reusing {venv.relative_to(ROOT)}")
+        return version
+    log(f"previous release {PREVIOUS[:10]}: building {PREVIOUS_DIR.relative_to(ROOT)} "
+        "(once; a few minutes)")
+    shutil.rmtree(PREVIOUS_DIR, ignore_errors=True)
+    src.mkdir(parents=True)
+    archive = subprocess.Popen(["git", "-C", str(ROOT), "archive", PREVIOUS],
+                               stdout=subprocess.PIPE)
+    checked(["tar", "-x", "-C", str(src)], stdin=archive.stdout)
+    if archive.wait():
+        raise SystemExit(f"git archive {PREVIOUS} failed")
+    checked([sys.executable, "-m", "venv", str(venv)])
+    checked([str(venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
+             "-e", str(src), PYINSTRUMENT])
+    byte_compile(src)
+    marker.write_text(built)
+    return version
+
+
+def byte_compile(root: Path) -> None:
+    """As pip does for every installed package: where PYTHONDONTWRITEBYTECODE is set (it is on
+    this machine) an editable install would otherwise compile its modules on every run."""
+    checked([PYTHON, "-m", "compileall", "-q", str(root / "pipeline"), str(root / "spiders")])
+
+
+def clean_work() -> None:
+    """Empty bench/work/, except the previous release's build."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    for child in WORK.iterdir():
+        if child == PREVIOUS_DIR:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+# ---------------------------------------------------------------- report
 
 
 @dataclass
 class Profile:
-    """A speerpunt command to profile once, untimed: it missed a goal, or for information."""
+    """A HEAD speerpunt command to profile once, untimed: it missed a goal, or for information."""
 
     title: str
     args: list[str]  # speerpunt's arguments
@@ -76,14 +166,28 @@ class Profile:
     missed: bool = True  # profiled because it missed a goal (else for information)
 
 
+@dataclass
+class Figure:
+    """One line of the summary: HEAD beside its baseline, their ratio and the goal."""
+
+    name: str
+    head: str
+    baseline: str
+    ratio: str
+    goal: str
+    verdict: str
+
+
+@dataclass
 class Report:
     """Everything printed, also kept as Markdown for RESULTS.md."""
 
-    def __init__(self):
-        self.parts: list[str] = []
-        self.last_item = False
-        self.missed: list[str] = []
-        self.profiles: list[Profile] = []
+    quick: bool = False
+    parts: list[str] = field(default_factory=list)
+    last_item: bool = False
+    missed: list[str] = field(default_factory=list)
+    profiles: list[Profile] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
 
     def _emit(self, markdown: str, item: bool = False) -> None:
         if self.parts and self.last_item and not item:
@@ -94,6 +198,9 @@ class Report:
     def heading(self, text: str) -> None:
         print(f"\n=== {text} ===\n", flush=True)
         self._emit(f"\n## {text}\n\n")
+        if text[:1].isdigit():  # a measured section: how busy the machine was
+            self.text(f"Load average (1, 5, 15 min) as this section began: {load()} "
+                      f"({os.cpu_count()} cores).")
 
     def subheading(self, text: str) -> None:
         print(f"\n--- {text} ---", flush=True)
@@ -116,13 +223,26 @@ class Report:
     def commands(self, commands: dict[str, list[str]]) -> None:
         self.block("\n".join(shown(command) for command in commands.values()))
 
-    def goal(self, met: bool | None, text: str, profile: Profile | None = None) -> None:
+    def figure(self, name: str, head: str, baseline: str, ratio: str, goal: str,
+               met: bool | None, profile: Profile | None = None) -> None:
+        """A figure with its baseline: printed as a goal line and kept for the summary."""
         verdict = "n/a" if met is None else "MET" if met else "MISSED"
-        self.text(f"- **{verdict}** {text}")
+        self.figures.append(Figure(name, head, baseline, ratio, goal, verdict))
+        self.text(f"- **{verdict}** {name}: HEAD {head}; baseline {baseline}; ratio {ratio}; "
+                  f"goal {goal}")
         if met is False:
-            self.missed.append(text)
+            self.missed.append(f"{name}: HEAD {head} (goal {goal}; baseline {baseline})")
             if profile:
                 self.profiles.append(profile)
+
+
+def shown(command: list[str]) -> str:
+    """A command as a reader would type it: tools by name, paths relative to the repository."""
+    names = {PYTHON: "python", SPEERPUNT: "speerpunt", MSGMERGE: "msgmerge"}
+    text = shlex.join(names.get(part, part) for part in command)
+    for path, name in names.items():
+        text = text.replace(path + " ", name + " ")
+    return text.replace(str(ROOT) + "/", "")
 
 
 def copy_tree(source: Path, target: Path) -> None:
@@ -135,13 +255,13 @@ def po_file(locales: Path, language: str) -> Path:
     return locales / language / "LC_MESSAGES" / "clusters.po"
 
 
-def checked(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """An untimed set-up step that must succeed."""
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+def checked(command: list[str], cwd: Path | None = None, stdin=None) -> str:
+    """An untimed set-up step that must succeed; its output."""
+    result = subprocess.run(command, cwd=cwd, stdin=stdin, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"set-up step failed (exit {result.returncode}): {shown(command)}\n"
                          f"{result.stdout}{result.stderr}")
-    return result
+    return result.stdout
 
 
 def row_timing(series: measure.Series) -> list[str]:
@@ -149,6 +269,7 @@ def row_timing(series: measure.Series) -> list[str]:
     return [measure.seconds(series.median, series.timed_out),
             f"{spread[0]:.3f}–{spread[1]:.3f}" if spread and series.median < 10
             else f"{spread[0]:.1f}–{spread[1]:.1f}" if spread else "—",
+            "—" if series.cpu_median is None else f"{series.cpu_median:.2f}",
             str(len(series.runs)),
             f"{series.peak_mb:.0f}" if series.peak_mb is not None else "—"]
 
@@ -161,6 +282,38 @@ def last_line(measurement: measure.Measurement) -> str:
 def exit_codes(series: measure.Series) -> str:
     codes = sorted({m.returncode for m in series.runs if not m.timed_out})
     return ",".join(str(code) for code in codes) or "—"
+
+
+def seconds(series: measure.Series) -> str:
+    return measure.seconds(series.median, series.timed_out)
+
+
+def with_cpu(series: measure.Series) -> str:
+    """Wall time (the goal's measure) and, beside it, CPU time (less moved by other load)."""
+    cpu = series.cpu_median
+    return seconds(series) + ("" if cpu is None else f" (CPU {cpu:.2f} s)")
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def megabytes(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f} MB"
+
+
+def share(numerator: float | None, denominator: float | None, digits: int = 2) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return round(numerator / denominator, digits + 2)
+
+
+def times(value: float | None, digits: int = 2) -> str:
+    return "—" if value is None else f"{value:.{digits}f}×"
+
+
+def sized(quick: bool, goal_size: str) -> str:
+    return f" (quick run: the goal is for {goal_size})" if quick else ""
 
 
 # ---------------------------------------------------------------- import times
@@ -188,138 +341,11 @@ def imported_roots(imports: list[Import]) -> set[str]:
     return {entry.name.split(".")[0] for entry in imports}
 
 
-# ---------------------------------------------------------------- 1. end to end
+def top_level_ms(imports: list[Import]) -> float:
+    return sum(e.cumulative_us for e in imports if e.depth == 0) / 1000
 
 
-def shipped_copy(where: Path) -> tuple[Path, Path]:
-    """Copies of the shipped output/ and locales/ under where (mtimes kept)."""
-    output, locales = where / "output", where / "locales"
-    copy_tree(ROOT / "output", output)
-    copy_tree(ROOT / "locales", locales)
-    return output, locales
-
-
-def byte_compile() -> None:
-    checked([PYTHON, "-m", "compileall", "-q", str(ROOT / "pipeline"), str(ROOT / "spiders")])
-
-
-def end_to_end(report: Report, runs: int, timeout: float) -> None:
-    report.heading("1. End-to-end: `speerpunt run --snapshot` vs a no-op `scrapy crawl`")
-    where = WORK / "e2e"
-    output, locales = shipped_copy(where)
-    commands = {
-        "speerpunt run --snapshot": [SPEERPUNT, "run", "--snapshot", "--output", str(output),
-                                     "--locales", str(locales)],
-        "no-op crawl (bench/noop_spider.py)": [PYTHON, str(BENCH / "noop_spider.py")],
-    }
-    byte_compile()
-    report.text(f"Copies of the shipped output/ and locales/ made once; one untimed warm-up "
-                f"run of each, then {runs} alternating runs (steady state of a cron job). "
-                "pipeline/ and spiders/ are byte-compiled first, as pip does for every "
-                "installed package: where PYTHONDONTWRITEBYTECODE is set (it is on this "
-                "machine) an editable install would otherwise compile them on every run.")
-    report.commands(commands)
-    for label, command in commands.items():
-        warm = measure.run(command, cwd=where, timeout=timeout)
-        log(f"warm-up {label}: {measure.describe(warm)}")
-    series = measure.alternate(commands, runs, cwd=where, timeout=timeout, progress=log)
-    run, noop = series.values()
-    rows = [[label, *row_timing(s), exit_codes(s),
-             measure.ratio(s.median, noop.median, 3)] for label, s in series.items()]
-    report.table(["command", "median", "min–max (s)", "runs", "peak MB", "exit", "ratio"], rows)
-    ratio = run.median / noop.median if run.median and noop.median else None
-    report.goal(None if ratio is None else ratio <= GOAL_E2E_RATIO,
-                f"end-to-end ratio {measure.ratio(run.median, noop.median, 3)} "
-                f"(goal ≤ {GOAL_E2E_RATIO}×); {(run.median or 0) - (noop.median or 0):+.3f} s "
-                "over the no-op crawl",
-                Profile("speerpunt run --snapshot", ["run", "--snapshot", "--output",
-                                                     str(output), "--locales", str(locales)]))
-
-    report.subheading("Where start-up time goes: `python -X importtime`")
-    profiled = {"speerpunt run": [PYTHON, "-X", "importtime", "-m", "pipeline.cli",
-                                  *commands["speerpunt run --snapshot"][1:]],
-                "no-op crawl": [PYTHON, "-X", "importtime", str(BENCH / "noop_spider.py")]}
-    report.commands(profiled)
-    traced = {label: import_times(measure.run(command, cwd=where, timeout=timeout).stderr)
-              for label, command in profiled.items()}
-    ours, theirs = traced["speerpunt run"], traced["no-op crawl"]
-    baseline = {entry.name: entry.cumulative_us for entry in theirs if entry.depth == 0}
-    top = sorted((e for e in ours if e.depth == 0), key=lambda e: -e.cumulative_us)[:10]
-    rows = [[entry.name, f"{entry.cumulative_us / 1000:.1f}",
-             f"{baseline[entry.name] / 1000:.1f}" if entry.name in baseline else "not imported"]
-            for entry in top]
-    rows.append(["total (all top-level imports)",
-                 f"{sum(e.cumulative_us for e in ours if e.depth == 0) / 1000:.1f}",
-                 f"{sum(e.cumulative_us for e in theirs if e.depth == 0) / 1000:.1f}"])
-    report.text("Top 10 top-level imports of `speerpunt run --snapshot` by cumulative time "
-                "(each includes what it imported first; one run, so ±10 ms noise; a module "
-                "appears where it was first imported, so the same package can be charged to "
-                "different parents in the two programs):")
-    report.table(["module (top level)", "speerpunt run (ms)", "no-op crawl (ms)"], rows)
-    deep = sorted(ours, key=lambda e: -e.self_us)[:10]
-    report.text("Largest self times (the module's own top-level code), speerpunt run:")
-    report.table(["module", "depth", "self (ms)", "cumulative (ms)"],
-                 [[e.name, str(e.depth), f"{e.self_us / 1000:.1f}",
-                   f"{e.cumulative_us / 1000:.1f}"] for e in deep])
-
-
-# ---------------------------------------------------------------- 2. translator commands
-
-
-def translator_commands(report: Report, runs: int, timeout: float) -> None:
-    report.heading("2. Translator commands beside `python -c pass`")
-    where = WORK / "translator"
-    output, locales = shipped_copy(where)
-    paths = ["--output", str(output), "--locales", str(locales)]
-    arguments = {"speerpunt catalogs stats": ["catalogs", "stats", *paths],
-                 "speerpunt catalogs check": ["catalogs", "check", *paths],
-                 "speerpunt export": ["export", *paths]}
-    commands = {"python -c pass": [PYTHON, "-c", "pass"],
-                **{label: [SPEERPUNT, *args] for label, args in arguments.items()}}
-    report.text(f"On copies of the shipped output/ and locales/ (mtimes kept, so the shipped "
-                f".mo files stay fresh); one untimed warm-up run each, then {runs} alternating "
-                "runs.")
-    report.commands(commands)
-    for label, command in commands.items():
-        warm = measure.run(command, cwd=where, timeout=timeout)
-        log(f"warm-up {label}: {measure.describe(warm)}")
-    stale = [language for language in LANGUAGES
-             if not po_file(locales, language).with_suffix(".mo").exists()
-             or po_file(locales, language).with_suffix(".mo").stat().st_mtime
-             < po_file(locales, language).stat().st_mtime]
-    series = measure.alternate(commands, runs, cwd=where, timeout=timeout, progress=log)
-    baseline = series["python -c pass"]
-    imports = {}
-    for label, args in arguments.items():
-        result = measure.run([PYTHON, "-X", "importtime", "-m", "pipeline.cli", *args],
-                             cwd=where, timeout=timeout)
-        traced = import_times(result.stderr)
-        roots = imported_roots(traced)
-        imports[label] = (
-            "yes" if "scrapy" in roots else "no",
-            "yes" if "twisted" in roots else "no",
-            f"{sum(e.cumulative_us for e in traced if e.depth == 0) / 1000:.0f}",
-            str(len(traced)))
-    rows = []
-    for label, s in series.items():
-        rows.append([label, *row_timing(s), exit_codes(s), measure.ratio(s.median, baseline.median),
-                     *imports.get(label, ("—", "—", "—", "—"))])
-    report.table(["command", "median", "min–max (s)", "runs", "peak MB", "exit",
-                  "× python -c pass", "imports scrapy", "imports twisted", "import ms",
-                  "modules"], rows)
-    report.text("(imports: one `python -X importtime -m pipeline.cli …` run of the same command; "
-                "`import ms` is the sum of its top-level imports' cumulative time.)")
-    if stale:
-        report.text(f"Note: the .mo of {', '.join(stale)} was older than its .po after the "
-                    "warm-up export, so every `speerpunt export` compiled it again.")
-    for label, args in arguments.items():
-        median = series[label].median
-        report.goal(None if median is None else median <= GOAL_TRANSLATOR_SECONDS,
-                    f"`{label}` median {measure.seconds(median, series[label].timed_out)} "
-                    f"(goal ≤ {GOAL_TRANSLATOR_SECONDS} s)", Profile(label, args))
-
-
-# ---------------------------------------------------------------- 3. catalog scale
+# ---------------------------------------------------------------- 1. catalogs update
 
 
 @dataclass
@@ -334,11 +360,15 @@ class CatalogCase:
     version: generate.NewVersion
 
 
-def build_catalog_case(size: int) -> CatalogCase:
-    """Old site with filled catalogs + new records (start/), and the new template (new.pot)."""
-    where = WORK / "catalogs" / str(size)
+def build_catalog_case(clusters: int) -> CatalogCase:
+    """Old site with filled catalogs + new records (start/), and the new template (new.pot).
+
+    Made once, by HEAD, and copied afresh before every run of every tool: the same files
+    for HEAD, the previous release and msgmerge.
+    """
+    where = WORK / "catalogs"
     base = where / "base"
-    records = generate.site_records(size // 3)
+    records = generate.site_records(clusters)
     generate.write_records(base / "output" / "records.jsonl", records)
     checked([SPEERPUNT, "catalogs", "update", "--output", str(base / "output"),
              "--locales", str(base / "locales")])
@@ -361,300 +391,400 @@ def build_catalog_case(size: int) -> CatalogCase:
                        generate.texts(version.records), version)
 
 
-def catalog_commands(case: CatalogCase, run: Path) -> dict[str, tuple[list[str], Path]]:
-    """label: (command, where it leaves the nl catalog)."""
-    locales, out = run / "locales", run / "out"
-
-    def msgmerge(*options: str) -> list[str]:
-        return ["sh", "-c", " && ".join(
-            shlex.join([MSGMERGE, *options, "-o", str(out / f"{language}.po"),
-                        str(po_file(locales, language)), str(case.new_pot)])
-            for language in LANGUAGES)]
-
-    nl = po_file(locales, "nl")
-    return {
-        "speerpunt catalogs update": (
-            [SPEERPUNT, "catalogs", "update", "--output", str(run / "output"),
-             "--locales", str(locales)], nl),
-        "pybabel update": (
-            [PYBABEL, "update", "-i", str(case.new_pot), "-d", str(locales), "-D", "clusters"],
-            nl),
-        "pybabel update --no-fuzzy-matching": (
-            [PYBABEL, "update", "--no-fuzzy-matching", "-i", str(case.new_pot),
-             "-d", str(locales), "-D", "clusters"], nl),
-        "msgmerge --previous ×3": (msgmerge("--previous"), out / "nl.po"),
-        "msgmerge --no-fuzzy-matching --previous ×3": (
-            msgmerge("--no-fuzzy-matching", "--previous"), out / "nl.po"),
-    }
+MSGMERGE_LABEL = "msgmerge -N --previous ×3"
 
 
-SPEERPUNT_UPDATE = "speerpunt catalogs update"
-MSGMERGE_EXACT = "msgmerge --no-fuzzy-matching --previous ×3"
+def catalog_commands(case: CatalogCase, versions: list[Version]
+                     ) -> dict[str, tuple[list[str], Path, Path]]:
+    """label: (command, its run directory, where it leaves the nl catalog)."""
+    tools = {}
+    for version in versions:
+        run = case.where / f"run-{version.name}"
+        tools[version.name] = (version.command("catalogs", "update", "--output",
+                                               str(run / "output"), "--locales",
+                                               str(run / "locales")),
+                               run, po_file(run / "locales", "nl"))
+    run = case.where / "run-msgmerge"
+    out = run / "out"
+    merge = ["sh", "-c", " && ".join(
+        shlex.join([MSGMERGE, "--no-fuzzy-matching", "--previous", "-o",
+                    str(out / f"{language}.po"), str(po_file(run / "locales", language)),
+                    str(case.new_pot)])
+        for language in LANGUAGES)]
+    tools[MSGMERGE_LABEL] = (merge, run, out / "nl.po")
+    return tools
 
 
-def catalog_scale(report: Report, sizes: list[int], runs: int, timeout: float) -> None:
-    report.heading("3. Catalog scale: merging a new site version into en/nl/fr catalogs")
+def catalogs_update(report: Report, versions: list[Version], clusters: int, runs: int,
+                    timeout: float) -> None:
+    report.heading("1. `speerpunt catalogs update` at ~51k messages, beside msgmerge")
+    log(f"catalogs: building {clusters:,} clusters")
+    case = build_catalog_case(clusters)
+    tools = catalog_commands(case, versions)
     report.text(
-        "Generated site: sentences of 8–40 words from a fixed vocabulary (fixed seed), "
-        "msgctxt `cluster/c00001/name|tagline|description` plus the page's title and intro; "
-        "nl and fr fully translated, en with empty msgstr as shipped. New version: 5 % of "
-        "texts edited (one word), 2 % messages added (new clusters at random places), 2 % "
-        "removed (clusters dropped). Catalogs made by `speerpunt catalogs update`, "
-        "translations filled with `pipeline.i18n.po`; new.pot made by speerpunt on a scratch copy, "
-        "so every tool merges the same template into the same catalogs. Each run starts "
-        f"from a fresh copy (untimed); tools alternate; {runs} runs each, except that a tool "
-        f"whose first run takes over {ONCE_AFTER:.0f} s runs once, and a tool that timed out "
-        "at a smaller size is not run again (its result is the timeout). msgmerge times are "
-        "the three languages in one `sh -c` (peak = the largest of the three).")
-    results: dict[int, dict[str, measure.Series]] = {}
-    verdicts: dict[tuple[int, str], correctness.Verdict] = {}
-    not_run: dict[str, int] = {}
-    cases: dict[int, CatalogCase] = {}
-    for size in sizes:
-        log(f"building the {size}-message catalogs")
-        case = cases[size] = build_catalog_case(size)
-        run_dir = case.where / "run"
-        tools = catalog_commands(case, run_dir)
-        commands = {label: command for label, (command, _) in tools.items()
-                    if label not in not_run}
-        if size == sizes[0]:
-            report.subheading("Commands (paths of the smallest size)")
-            report.commands({label: command for label, (command, _) in tools.items()})
+        f"Generated site ({clusters:,} clusters, {case.messages:,} messages in each of en, nl "
+        "and fr): sentences of 8–40 words from a fixed vocabulary (fixed seed), msgctxt "
+        "`cluster/c00001/name|tagline|description` plus the page's title and intro; nl and fr "
+        "fully translated, en with empty msgstr. New version: 5 % of texts edited (one word), "
+        "2 % messages added (new clusters at random places), 2 % removed (clusters dropped): "
+        f"{len(case.version.edited):,} edited, {len(case.version.added):,} added, "
+        f"{len(case.version.removed):,} removed. The old catalogs and new.pot are made once "
+        "by HEAD; before every run each tool gets a fresh copy of the same files (untimed). "
+        f"{runs} rounds, HEAD, previous and msgmerge alternating. msgmerge merges the three "
+        "languages in one `sh -c` (peak = the largest of the three); `-N` "
+        "(`--no-fuzzy-matching`) keeps it inside the time cap, so it matches on msgctxt and "
+        "msgid and loses the edited texts' translations (its WRONG below).")
+    report.commands({label: command for label, (command, _, _) in tools.items()})
+    verdicts: dict[str, correctness.Verdict] = {}
 
-        def prepare(label, run_dir=run_dir, case=case):
-            copy_tree(case.start, run_dir)
-            (run_dir / "out").mkdir()
+    def prepare(label):
+        _, run, _ = tools[label]
+        copy_tree(case.start, run)
+        (run / "out").mkdir()
 
-        def after(label, measurement, size=size, case=case, tools=tools):
-            if (size, label) in verdicts or measurement.timed_out:
-                return
-            if measurement.returncode:
-                verdicts[size, label] = correctness.Verdict(error=f"exit {measurement.returncode}:"
-                                                            f" {measurement.stderr[-200:]}")
-                return
-            nl = tools[label][1]
-            verdicts[size, label] = correctness.check(
-                nl, case.old_texts, case.old_translations, case.new_texts,
-                case.version.edited, case.version.added, case.version.removed)
-            keep = case.where / "nl-outputs"
-            keep.mkdir(exist_ok=True)
-            shutil.copy2(nl, keep / (re.sub(r"[^a-z0-9]+", "-", label).strip("-") + ".po"))
+    def after(label, measurement):
+        if label in verdicts or measurement.timed_out:
+            return
+        if measurement.returncode:
+            verdicts[label] = correctness.Verdict(
+                error=f"exit {measurement.returncode}: {measurement.stderr[-200:]}")
+            return
+        verdicts[label] = correctness.check(
+            tools[label][2], case.old_texts, case.old_translations, case.new_texts,
+            case.version.edited, case.version.added, case.version.removed)
 
-        log(f"{size} messages: {case.messages} in the old template, "
-            f"{len(case.version.edited)} edited, {len(case.version.added)} added, "
-            f"{len(case.version.removed)} removed")
-        results[size] = measure.alternate(commands, runs, prepare=prepare, after=after,
-                                          timeout=timeout, once_after=ONCE_AFTER,
-                                          progress=lambda text, size=size: log(f"{size}: {text}"))
-        for label, series in results[size].items():
-            if series.timed_out:
-                not_run.setdefault(label, size)
-        shutil.rmtree(run_dir, ignore_errors=True)
-
-    report.subheading("Wall time and peak memory")
+    results = measure.alternate({label: command for label, (command, _, _) in tools.items()},
+                                runs, prepare=prepare, after=after, timeout=timeout,
+                                progress=lambda text: log(f"catalogs: {text}"))
+    for _, run, _ in tools.values():
+        shutil.rmtree(run, ignore_errors=True)
+    merge = results[MSGMERGE_LABEL]
     rows = []
-    for size in sizes:
-        exact = results[size].get(MSGMERGE_EXACT)
-        for label in catalog_commands(cases[size], Path("run")):
-            series = results[size].get(label)
-            if series is None:
-                rows.append([f"{cases[size].messages:,}", label,
-                             f"timeout > {timeout:.0f} s (not run: timed out at "
-                             f"{cases[not_run[label]].messages:,} messages)",
-                             "—", "0", "—", "—", "—", "—"])
-                continue
-            per_k = (f"{series.median / cases[size].messages * 1000:.3f}"
-                     if series.median else "—")
-            verdict = verdicts.get((size, label))
-            rows.append([f"{cases[size].messages:,}", label, *row_timing(series), per_k,
-                         measure.ratio(series.median, exact.median if exact else None),
-                         "—" if verdict is None else "OK" if verdict.correct else "WRONG"])
-    report.table(["messages", "tool", "median", "min–max (s)", "runs", "peak MB",
-                  "s / 1k msgs", "× msgmerge exact", "nl correct"], rows)
-    report.text("(`× msgmerge exact` = median ÷ median of `msgmerge --no-fuzzy-matching "
-                "--previous` ×3 at the same size.)")
-    report.text("With `--no-fuzzy-matching`, pybabel and msgmerge match on msgctxt *and* "
-                "msgid, so an edited text becomes a new untranslated message and its old "
-                "translation an obsolete entry: their WRONG is what the option does, shown so "
-                "the exact-match speed comparison is read with it.")
+    for label, series in results.items():
+        verdict = verdicts.get(label)
+        rows.append([label, *row_timing(series), exit_codes(series),
+                     times(share(series.median, merge.median)),
+                     "—" if verdict is None else verdict.short()])
+    report.table(["tool", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit", "× msgmerge",
+                  "nl catalog"], rows)
 
-    report.subheading("Correctness of the nl catalog each tool wrote")
-    rows = []
-    for size in sizes:
-        for label in catalog_commands(cases[size], Path("run")):
-            verdict = verdicts.get((size, label))
-            if verdict is None:
-                rows.append([f"{cases[size].messages:,}", label, "—", "—", "—", "—", "—", "—",
-                             "not checked (timeout)"])
-                continue
-            if verdict.error:
-                rows.append([f"{cases[size].messages:,}", label, "—", "—", "—", "—", "—", "—",
-                             verdict.error[:80]])
-                continue
-            rows.append([f"{cases[size].messages:,}", label,
-                         f"{verdict.edited_ok}/{verdict.edited}",
-                         f"{verdict.added_ok}/{verdict.added}", str(verdict.added_wrong),
-                         f"{verdict.removed_ok}/{verdict.removed}", str(verdict.moved),
-                         str(verdict.lost), "OK" if verdict.correct else verdict.main_problems()])
-    report.table(["messages", "tool", "edited → fuzzy + previous msgid + kept", "added → empty",
-                  "added with another's translation", "removed → obsolete with translation",
-                  "translations under another context", "unchanged lost", "verdict"], rows)
-
-    report.subheading("Goals")
-    largest = sizes[-1]
-    ours = results[largest][SPEERPUNT_UPDATE]
-    verdict = verdicts.get((largest, SPEERPUNT_UPDATE))
-    case = cases[largest]
-    profile_args = ["catalogs", "update", "--output", str(case.where / "run" / "output"),
-                    "--locales", str(case.where / "run" / "locales")]
+    head, previous = results["HEAD"], results["previous"]
+    size = sized(report.quick, "~51k messages")
+    profile_args = ["catalogs", "update", "--output", str(case.where / "run-HEAD" / "output"),
+                    "--locales", str(case.where / "run-HEAD" / "locales")]
     profile = Profile(f"speerpunt catalogs update, {case.messages:,} messages", profile_args,
                       case.start)
-    scope = f"at {case.messages:,} messages" + ("" if largest >= 50000 else
-                                                " (quick run: goal is for 50k)")
-    report.goal(None if ours.median is None else ours.median <= GOAL_UPDATE_SECONDS,
-                f"speerpunt catalogs update {scope}: median "
-                f"{measure.seconds(ours.median, ours.timed_out)} (goal ≤ {GOAL_UPDATE_SECONDS} s)",
-                profile)
-    report.goal(None if ours.peak_mb is None else ours.peak_mb <= GOAL_UPDATE_MB,
-                f"speerpunt catalogs update {scope}: peak {ours.peak_mb or 0:.0f} MB "
-                f"(goal ≤ {GOAL_UPDATE_MB:.0f} MB)",
-                Profile(profile.title, profile_args, case.start, memory=True))
-    report.goal(None if verdict is None else verdict.correct,
-                f"speerpunt catalogs update {scope}: nl correctness — "
-                f"{verdict.short() if verdict else 'not checked'}")
-    medians = [(cases[size].messages, results[size][SPEERPUNT_UPDATE].median) for size in sizes]
-    report.text("Growth of speerpunt catalogs update: "
-                + "; ".join(f"{m:,} msgs {t / m * 1000:.3f} s per 1k" for m, t in medians if t))
-    marginal = [((t2 - t1) / (m2 - m1) * 1000, f"{m1:,}→{m2:,}")
-                for (m1, t1), (m2, t2) in zip(medians, medians[1:], strict=False) if t1 and t2]
-    if marginal:
-        report.text("Marginal cost (Δ time ÷ Δ messages): "
-                    + "; ".join(f"{where} {cost:.3f} s per 1k" for cost, where in marginal))
-    if len(marginal) >= 2:
-        growth = marginal[-1][0] / marginal[0][0]
-        report.goal(growth <= LINEAR_TOLERANCE,
-                    f"linear growth: marginal cost per 1k at the largest step is {growth:.2f}× "
-                    f"that at the smallest (≤ {LINEAR_TOLERANCE}× counted as linear)", profile)
-    elif len(medians) >= 2 and all(t for _, t in medians):
-        (m1, t1), (m2, t2) = medians[0], medians[-1]
-        growth = (t2 / m2) / (t1 / m1)
-        report.goal(growth <= LINEAR_TOLERANCE,
-                    f"linear growth: time per 1k at {m2:,} is {growth:.2f}× that at {m1:,}",
-                    profile)
+    report.figure(f"catalogs update, {case.messages:,} messages ×3, time{size}", with_cpu(head),
+                  f"previous {with_cpu(previous)}", times(share(head.median, previous.median)),
+                  f"≤ {GOAL_UPDATE_SECONDS} s",
+                  None if head.median is None else head.median <= GOAL_UPDATE_SECONDS, profile)
+    report.figure(f"catalogs update, {case.messages:,} messages ×3, peak memory{size}",
+                  megabytes(head.peak_mb), f"previous {megabytes(previous.peak_mb)}",
+                  times(share(head.peak_mb, previous.peak_mb)), f"≤ {GOAL_UPDATE_MB:.0f} MB",
+                  None if head.peak_mb is None else head.peak_mb <= GOAL_UPDATE_MB,
+                  Profile(profile.title, profile_args, case.start, memory=True))
+    head_share = share(head.median, merge.median)
+    report.figure(f"catalogs update ÷ `{MSGMERGE_LABEL}`, same files, side by side{size}",
+                  times(head_share), f"previous {times(share(previous.median, merge.median))} "
+                  f"(msgmerge {seconds(merge)})", times(share(head.median, previous.median)),
+                  f"≤ {GOAL_UPDATE_VS_MSGMERGE}×",
+                  None if head_share is None else head_share <= GOAL_UPDATE_VS_MSGMERGE,
+                  profile)
+    verdict = verdicts.get("HEAD")
+    report.text(f"- nl catalog written by HEAD: {verdict.short() if verdict else 'not checked'}")
     report.profiles.append(Profile(profile.title, profile_args, case.start, missed=False))
-    report.profiles.append(Profile(profile.title, profile_args, case.start, memory=True,
-                                   missed=False))
-    peaks = [(cases[size].messages, results[size][SPEERPUNT_UPDATE].peak_mb) for size in sizes]
-    report.text("Peak memory of speerpunt catalogs update: "
-                + "; ".join(f"{m:,} msgs {p:.0f} MB ({p / m * 1000:.1f} MB per 1k)"
-                            for m, p in peaks if p))
-    for size in sizes:
-        exact = results[size].get(MSGMERGE_EXACT)
-        ours = results[size][SPEERPUNT_UPDATE]
-        if exact and exact.median and ours.median:
-            share = ours.median / exact.median
-            report.goal(share <= STRETCH_VS_MSGMERGE,
-                        f"stretch at {cases[size].messages:,} messages: speerpunt "
-                        f"{share:.2f}× `msgmerge --no-fuzzy-matching` "
-                        f"(goal ≤ {STRETCH_VS_MSGMERGE}×)")
 
 
-# ---------------------------------------------------------------- 4. export scale
+# ---------------------------------------------------------------- 2. export
 
 
-def export_scale(report: Report, sizes: list[int], runs: int, timeout: float) -> None:
-    report.heading("4. Export scale: `speerpunt export`, clusters × 3 locales")
-    report.text("Generated records (as in section 3) → `speerpunt catalogs update` → nl/fr "
-                "filled → no .mo yet. Each round: fresh copy (untimed), first export "
-                "(compiles the three .mo inside export), then a second export on the same "
-                f"files (.mo fresh, exports unchanged). {runs} rounds.")
-    results, notes, cases = {}, {}, {}
-    first, second = "first export (compiles .mo)", "second export (.mo fresh)"
-    for clusters in sizes:
-        where = WORK / "export" / str(clusters)
-        base, run_dir = where / "base", where / "run"
-        records = generate.site_records(clusters)
-        generate.write_records(base / "output" / "records.jsonl", records)
-        checked([SPEERPUNT, "catalogs", "update", "--output", str(base / "output"),
-                 "--locales", str(base / "locales")])
-        for language in ("nl", "fr"):
-            generate.fill_translations(po_file(base / "locales", language), language)
-        cases[clusters] = len(generate.texts(records))
-        command = [SPEERPUNT, "export", "--output", str(run_dir / "output"),
-                   "--locales", str(run_dir / "locales")]
-        if clusters == sizes[0]:
-            report.commands({"export": command})
-        mtimes: dict[str, list[float]] = {}
+def export_scale(report: Report, versions: list[Version], clusters: int, runs: int,
+                 timeout: float) -> None:
+    report.heading(f"2. `speerpunt export` at {clusters:,} clusters: first run and unchanged")
+    where = WORK / "export"
+    base = where / "base"
+    log(f"export: building {clusters:,} clusters")
+    records = generate.site_records(clusters)
+    generate.write_records(base / "output" / "records.jsonl", records)
+    checked([SPEERPUNT, "catalogs", "update", "--output", str(base / "output"),
+             "--locales", str(base / "locales")])
+    for language in ("nl", "fr"):
+        generate.fill_translations(po_file(base / "locales", language), language)
+    messages = len(generate.texts(records))
+    report.text(
+        f"Generated records ({clusters:,} clusters, {messages:,} messages; made as in "
+        "section 1) → HEAD's `speerpunt catalogs update` → nl/fr filled → no .mo and no "
+        "export yet. Each round, for each version: a fresh copy of those files (untimed), "
+        "the first export (compiles the three .mo, validates and writes the three exports), "
+        "then a second export on the same files (.mo fresh, nothing changed). "
+        f"{runs} rounds; HEAD and previous alternate.")
+    commands, dirs = {}, {}
+    for version in versions:
+        run = where / f"run-{version.name}"
+        dirs[version.name] = run
+        command = version.command("export", "--output", str(run / "output"),
+                                  "--locales", str(run / "locales"))
+        commands[f"{version.name} first"] = command
+        commands[f"{version.name} unchanged"] = command
+    report.commands({name: commands[f"{name} first"] for name in dirs})
+    notes: dict[str, str] = {}
 
-        def prepare(label, base=base, run_dir=run_dir):
-            if label == first:
-                copy_tree(base, run_dir)
+    def prepare(label):
+        if label.endswith(" first"):
+            copy_tree(base, dirs[label.split()[0]])
 
-        def after(label, measurement, run_dir=run_dir, clusters=clusters, mtimes=mtimes):
-            mos = [po_file(run_dir / "locales", language).with_suffix(".mo")
-                   for language in LANGUAGES]
-            stamps = [mo.stat().st_mtime_ns if mo.exists() else 0 for mo in mos]
-            if label == first:
-                mtimes["first"] = stamps
-                notes.setdefault((clusters, label), last_line(measurement))
-            else:
-                recompiled = stamps != mtimes.get("first")
-                notes.setdefault((clusters, label), last_line(measurement)
-                                 + ("; the .mo were compiled again!" if recompiled else ""))
+    def after(label, measurement):
+        notes.setdefault(label, last_line(measurement))
 
-        log(f"export scale: {clusters} clusters")
-        results[clusters] = measure.alternate(
-            {first: command, second: command}, runs, prepare=prepare, after=after,
-            timeout=timeout, progress=lambda text, clusters=clusters: log(f"{clusters}: {text}"))
-        shutil.rmtree(run_dir, ignore_errors=True)
+    results = measure.alternate(commands, runs, prepare=prepare, after=after, timeout=timeout,
+                                progress=lambda text: log(f"export: {text}"))
+    rows = [[label, *row_timing(series), exit_codes(series), notes.get(label, "")]
+            for label, series in results.items()]
+    report.table(["version, export", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
+                  "its output"], rows)
+    head_first, head_same = results["HEAD first"], results["HEAD unchanged"]
+    prev_first, prev_same = results["previous first"], results["previous unchanged"]
+    size = sized(report.quick, "10,000 clusters")
+    run = dirs["HEAD"]
+    args = ["export", "--output", str(run / "output"), "--locales", str(run / "locales")]
+    first_profile = Profile(f"speerpunt export, {clusters:,} clusters, first run", args, base)
+    same_profile = Profile(f"speerpunt export, {clusters:,} clusters, unchanged", args, base,
+                           warm=True)
+    report.figure(f"export, {clusters:,} clusters, first run{size}", with_cpu(head_first),
+                  f"previous {with_cpu(prev_first)}",
+                  times(share(head_first.median, prev_first.median)),
+                  f"≤ {GOAL_EXPORT_FIRST_SECONDS} s",
+                  None if head_first.median is None
+                  else head_first.median <= GOAL_EXPORT_FIRST_SECONDS, first_profile)
+    head_share = share(head_same.median, head_first.median)
+    report.figure(f"export, {clusters:,} clusters, unchanged ÷ first run{size}",
+                  f"{times(head_share)} ({with_cpu(head_same)}; by CPU time "
+                  f"{times(share(head_same.cpu_median, head_first.cpu_median))})",
+                  f"previous {times(share(prev_same.median, prev_first.median))} "
+                  f"({with_cpu(prev_same)})", times(share(head_same.median, prev_same.median)),
+                  f"≤ {GOAL_EXPORT_UNCHANGED_SHARE}× the first run",
+                  None if head_share is None else head_share <= GOAL_EXPORT_UNCHANGED_SHARE,
+                  same_profile)
+    report.text("(The ratio column of the unchanged export is HEAD's unchanged run ÷ the "
+                "previous release's unchanged run.)")
+    for profile in (first_profile, same_profile):
+        report.profiles.append(Profile(profile.title, profile.args, profile.start,
+                                       warm=profile.warm, missed=False))
+
+
+# ---------------------------------------------------------------- 3. end to end
+
+
+def shipped_copy(where: Path) -> tuple[Path, Path]:
+    """Copies of the shipped output/ and locales/ under where (mtimes kept). They are the same
+    files in both versions (`git diff fc7711f HEAD -- output locales` is empty)."""
+    output, locales = where / "output", where / "locales"
+    copy_tree(ROOT / "output", output)
+    copy_tree(ROOT / "locales", locales)
+    return output, locales
+
+
+def end_to_end(report: Report, versions: list[Version], runs: int, timeout: float) -> None:
+    report.heading("3. `speerpunt run --snapshot` beside a bare Scrapy crawl")
+    where = WORK / "e2e"
+    commands, arguments = {}, {}
+    for version in versions:
+        output, locales = shipped_copy(where / version.name)
+        arguments[version.name] = ["run", "--snapshot", "--output", str(output),
+                                   "--locales", str(locales)]
+        commands[f"{version.name}: speerpunt run --snapshot"] = version.command(
+            *arguments[version.name])
+    noop = "no-op crawl (bench/noop_spider.py)"
+    commands[noop] = [PYTHON, str(BENCH / "noop_spider.py")]
+    report.text(f"Each version on its own copy of the shipped output/ and locales/, made once; "
+                "the snapshot pages (spiders/snapshot/) are the same files in both. One untimed "
+                f"warm-up run of each command, then {runs} alternating runs (the steady state "
+                "of a cron job). Both source trees are byte-compiled, as pip does for installed "
+                "packages. The no-op crawl serves and fetches the same four responses with "
+                "HEAD's snapshot server and does nothing else. The ratio moves by about ±0.05 "
+                "with the machine's load: compare it only from a quiet machine.")
+    report.commands(commands)
+    for label, command in commands.items():
+        warm = measure.run(command, cwd=where, timeout=timeout)
+        log(f"warm-up {label}: {measure.describe(warm)}")
+    series = measure.alternate(commands, runs, cwd=where, timeout=timeout,
+                               progress=lambda text: log(f"e2e: {text}"))
+    baseline = series[noop]
+    rows = [[label, *row_timing(s), exit_codes(s), times(share(s.median, baseline.median), 3)]
+            for label, s in series.items()]
+    report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
+                  "× no-op crawl"], rows)
+    head = series["HEAD: speerpunt run --snapshot"]
+    previous = series["previous: speerpunt run --snapshot"]
+    ratio = share(head.median, baseline.median, 3)
+    report.figure("run --snapshot ÷ no-op crawl of the same pages",
+                  f"{times(ratio, 3)} (by CPU time "
+                  f"{times(share(head.cpu_median, baseline.cpu_median), 3)})",
+                  f"previous {times(share(previous.median, baseline.median), 3)} "
+                  f"(no-op crawl {seconds(baseline)})",
+                  times(share(head.median, previous.median), 3), f"≤ {GOAL_E2E_RATIO}×",
+                  None if ratio is None else ratio <= GOAL_E2E_RATIO)
+    report.text(f"- HEAD {seconds(head)} − no-op crawl {seconds(baseline)} = "
+                f"{(head.median or 0) - (baseline.median or 0):+.3f} s; previous "
+                f"{(previous.median or 0) - (baseline.median or 0):+.3f} s. The ratio column "
+                "is HEAD's run ÷ the previous release's run.")
+    profiled = {f"{version.name}: speerpunt run --snapshot": [
+        version.python, "-m", "pyinstrument", "--no-color", version.speerpunt,
+        *arguments[version.name]] for version in versions}
+    profiled[noop] = [PYTHON, "-m", "pyinstrument", "--no-color", str(BENCH / "noop_spider.py")]
+
+    report.subheading("Where start-up time goes: `python -X importtime`")
+    traced_commands = {version.name: [version.python, "-X", "importtime", version.speerpunt,
+                                      *arguments[version.name]] for version in versions}
+    traced_commands["no-op crawl"] = [PYTHON, "-X", "importtime", str(BENCH / "noop_spider.py")]
+    report.commands(traced_commands)
+    traced = {label: import_times(measure.run(command, cwd=where, timeout=timeout).stderr)
+              for label, command in traced_commands.items()}
+    columns = list(traced)
+    tops = {label: {e.name: e.cumulative_us for e in imports if e.depth == 0}
+            for label, imports in traced.items()}
+    names = sorted({name for label in ("HEAD", "previous")
+                    for name in sorted(tops[label], key=lambda n: -tops[label][n])[:10]},
+                   key=lambda name: -tops["HEAD"].get(name, 0))
+    rows = [[name, *(f"{tops[label][name] / 1000:.1f}" if name in tops[label]
+                     else "not imported" for label in columns)] for name in names]
+    rows.append(["total (all top-level imports)",
+                 *(f"{top_level_ms(traced[label]):.1f}" for label in columns)])
+    rows.append(["modules imported", *(str(len(traced[label])) for label in columns)])
+    report.text("The top 10 top-level imports of HEAD's and of the previous release's "
+                "`run --snapshot`, by cumulative time in ms (each includes what it imported "
+                "first; one run each, so ±10 ms noise; a module is charged where it was first "
+                "imported, so the same package can sit under different parents):")
+    report.table(["module (top level)", *(f"{label} (ms)" for label in columns)], rows)
+    deep = sorted(traced["HEAD"], key=lambda e: -e.self_us)[:10]
+    report.text("Largest self times (the module's own top-level code), HEAD's run:")
+    report.table(["module", "depth", "self (ms)", "cumulative (ms)"],
+                 [[e.name, str(e.depth), f"{e.self_us / 1000:.1f}",
+                   f"{e.cumulative_us / 1000:.1f}"] for e in deep])
+
+    report.subheading("Where the time goes: pyinstrument, the three side by side")
+    report.text("One untimed run of each under pyinstrument (library frames folded as "
+                "pyinstrument does by default); compare HEAD's tree with the no-op crawl's "
+                "and the previous release's.")
+    for label, command in profiled.items():
+        log(f"profiling: {shown(command)}")
+        result = measure.run(command, cwd=where, timeout=timeout)
+        report.text(f"{label}: `{shown(command)}`")
+        report.block(pyinstrument_tree(result, 40))
+
+
+# ---------------------------------------------------------------- 4. slots
+
+
+def nine_hosts(report: Report) -> None:
+    """SLOT, not measured yet: 8 hosts each answering after 1 s, against one such host alone.
+
+    To fill: serve 9 local hosts (127.0.0.x) that each answer after 1 s, crawl all nine
+    and then one alone with HEAD and with the previous release (console scripts only),
+    alternating; figure = nine ÷ one, goal ≤ GOAL_NINE_HOSTS_RATIO; report.figure(...).
+    """
+    report.subheading("4a. Nine hosts against one (slot)")
+    report.text("not measured yet: 8 hosts each answering after 1 s beside one such host "
+                "alone, HEAD and previous side by side.")
+    report.figure("nine hosts ÷ one host (each answering after 1 s)", "not measured yet",
+                  "not measured yet", "—", f"≤ {GOAL_NINE_HOSTS_RATIO}×", None)
+
+
+def memory_prefill(report: Report) -> None:
+    """SLOT, not measured yet: translation-memory pre-fill of a 50k-message catalog.
+
+    To fill: generate 50k messages (generate.py) and a memory of past translations; time
+    HEAD's pre-fill beside translate-toolkit's `pot2po --tm` / `pretranslate` on the same
+    files, alternating; figures = time and peak memory, goals ≤ GOAL_PREFILL_SECONDS and
+    ≤ GOAL_PREFILL_MB; report.figure(...).
+    """
+    report.subheading("4b. Translation-memory pre-fill at 50k messages (slot)")
+    report.text("not measured yet: pre-fill of 50k messages from a translation memory beside "
+                "translate-toolkit `pot2po --tm` / `pretranslate` on the same files.")
+    report.figure("memory pre-fill, 50k messages, time", "not measured yet", "not measured yet",
+                  "—", f"≤ {GOAL_PREFILL_SECONDS} s", None)
+    report.figure("memory pre-fill, 50k messages, peak memory", "not measured yet",
+                  "not measured yet", "—", f"≤ {GOAL_PREFILL_MB:.0f} MB", None)
+
+
+def slots(report: Report) -> None:
+    report.heading("4. Not measured yet")
+    report.text("Slots left for figures other engineers will fill (functions `nine_hosts` and "
+                "`memory_prefill` in bench/run.py).")
+    nine_hosts(report)
+    memory_prefill(report)
+
+
+# ---------------------------------------------------------------- 5. translator commands
+
+
+def translator_commands(report: Report, versions: list[Version], runs: int,
+                        timeout: float) -> None:
+    report.heading("5. Translator commands beside `python -c pass`")
+    where = WORK / "translator"
+    arguments, commands = {}, {"python -c pass": [PYTHON, "-c", "pass"]}
+    for version in versions:
+        output, locales = shipped_copy(where / version.name)
+        paths = ["--output", str(output), "--locales", str(locales)]
+        for name in ("catalogs stats", "catalogs check", "export"):
+            label = f"{version.name}: speerpunt {name}"
+            arguments[label] = [*name.split(), *paths]
+            commands[label] = version.command(*arguments[label])
+    report.text("On copies of the shipped output/ and locales/, one per version (mtimes kept, "
+                "so the shipped .mo files stay fresh); one untimed warm-up run each, then "
+                f"{runs} alternating runs.")
+    report.commands(commands)
+    for label, command in commands.items():
+        warm = measure.run(command, cwd=where, timeout=timeout)
+        log(f"warm-up {label}: {measure.describe(warm)}")
+    series = measure.alternate(commands, runs, cwd=where, timeout=timeout,
+                               progress=lambda text: log(f"translator: {text}"))
+    python = series["python -c pass"]
+    pythons = {version.name: version for version in versions}
     rows = []
-    for clusters in sizes:
-        for label, series in results[clusters].items():
-            per_k = f"{series.median / clusters * 1000:.3f}" if series.median else "—"
-            rows.append([f"{clusters:,}", f"{cases[clusters]:,}", label, *row_timing(series),
-                         exit_codes(series), per_k,
-                         notes.get((clusters, label), "")])
-    report.table(["clusters", "messages", "export", "median", "min–max (s)", "runs", "peak MB",
-                  "exit", "s / 1k clusters", "its output"], rows)
-    if len(sizes) >= 2:
-        small, large = sizes[0], sizes[-1]
-        large_run = WORK / "export" / str(large) / "run"
-        for label in results[large]:
-            t1, t2 = results[small][label].median, results[large][label].median
-            if t1 and t2:
-                growth = (t2 / large) / (t1 / small)
-                report.goal(growth <= LINEAR_TOLERANCE,
-                            f"{label}: time per 1k clusters at {large:,} is {growth:.2f}× that "
-                            f"at {small:,} (≤ {LINEAR_TOLERANCE}× counted as linear; start-up "
-                            "makes the small size look dearer)",
-                            Profile(f"speerpunt export, {large:,} clusters, {label}",
-                                    ["export", "--output", str(large_run / "output"),
-                                     "--locales", str(large_run / "locales")],
-                                    WORK / "export" / str(large) / "base",
-                                    warm=label != first))
-        for label in results[large]:
-            report.profiles.append(Profile(
-                f"speerpunt export, {large:,} clusters, {label}",
-                ["export", "--output", str(large_run / "output"),
-                 "--locales", str(large_run / "locales")],
-                WORK / "export" / str(large) / "base", warm=label != first, missed=False))
-        for label in results[large]:
-            m1, m2 = results[small][label].peak_mb, results[large][label].peak_mb
-            if m1 and m2:
-                report.text(f"- {label}: peak {m1:.0f} MB at {small:,} clusters, {m2:.0f} MB "
-                            f"at {large:,} ({(m2 - m1) / (large - small) * 1000:.1f} MB per "
-                            "1k clusters beyond the smallest)")
+    for label, s in series.items():
+        imports = ("—", "—", "—")
+        if label in arguments:
+            version = pythons[label.split(":")[0]]
+            result = measure.run([version.python, "-X", "importtime", version.speerpunt,
+                                  *arguments[label]], cwd=where, timeout=timeout)
+            traced = import_times(result.stderr)
+            imports = ("yes" if "scrapy" in imported_roots(traced) else "no",
+                       f"{top_level_ms(traced):.0f}", str(len(traced)))
+        rows.append([label, *row_timing(s), exit_codes(s), times(share(s.median, python.median)),
+                     *imports])
+    report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
+                  "× python -c pass", "imports scrapy", "import ms", "modules"], rows)
+    for name in ("catalogs stats", "catalogs check", "export"):
+        head, previous = series[f"HEAD: speerpunt {name}"], series[f"previous: speerpunt {name}"]
+        report.figure(f"`speerpunt {name}` on the shipped files", with_cpu(head),
+                      f"previous {with_cpu(previous)}", times(share(head.median, previous.median)),
+                      f"≤ {GOAL_TRANSLATOR_SECONDS} s",
+                      None if head.median is None else head.median <= GOAL_TRANSLATOR_SECONDS,
+                      Profile(f"speerpunt {name}", arguments[f"HEAD: speerpunt {name}"]))
 
 
 # ---------------------------------------------------------------- profiles
 
 
+def pyinstrument_tree(result: measure.Measurement, lines: int) -> str:
+    """The call tree pyinstrument printed, without its banner and footer."""
+    text = result.stdout.splitlines()
+    start_at = next((i for i, line in enumerate(text) if line.startswith("Program:")), None)
+    if start_at is None:
+        return (result.stdout + result.stderr)[-2000:]
+    end_at = next((i for i, line in enumerate(text) if "To view this report" in line),
+                  len(text))
+    kept = [line for line in text[start_at:end_at] if line.strip()]
+    return "\n".join(kept[:lines]).replace(str(ROOT) + "/", "")
+
+
 def profiles(report: Report, timeout: float) -> None:
     if not report.profiles:
         return
-    report.heading("Profiles (one untimed run each)")
-    report.text("Of every speerpunt command that missed a goal, and, for information, of the "
-                "largest catalog update and export.")
+    report.heading("Profiles of HEAD (one untimed run each)")
+    report.text("Every HEAD command that missed a goal (`run --snapshot`: see section 3) and, "
+                "for information, the catalog update and the exports.")
     done = set()
     for profile in report.profiles:
         if (profile.title, profile.memory, profile.warm) in done:
@@ -665,34 +795,31 @@ def profiles(report: Report, timeout: float) -> None:
         where.mkdir(parents=True, exist_ok=True)
         args = profile.args
         if profile.start is not None:
+            run = next(Path(arg).parent for arg in args if arg.endswith("/output"))
             copy_tree(profile.start, where / "run")
-            args = [arg.replace(str(profile.start.parent / "run"), str(where / "run"))
-                    for arg in args]
+            args = [arg.replace(str(run), str(where / "run")) for arg in args]
         if profile.warm:
             measure.run([SPEERPUNT, *args], cwd=where, timeout=timeout)
         if profile.memory:
             command = [PYTHON, str(BENCH / "memprofile.py"), "12", "--", *args]
             report.subheading(f"{profile.title}: memory, tracemalloc near the peak ({why})")
         else:
-            command = [PYTHON, "-m", "pyinstrument", "--no-color", "-m", "pipeline.cli", *args]
+            command = [PYTHON, "-m", "pyinstrument", "--no-color", SPEERPUNT, *args]
             report.subheading(f"{profile.title}: pyinstrument ({why})")
         log(f"profiling: {shown(command)}")
         result = measure.run(command, cwd=where, timeout=timeout)
         report.text(f"`{shown(command)}`")
-        lines = result.stdout.splitlines()
-        if not profile.memory:
-            start_at = next((i for i, line in enumerate(lines) if line.startswith("Program:")), 0)
-            end_at = next((i for i, line in enumerate(lines) if "To view this report" in line),
-                          len(lines))
-            lines = [line for line in lines[start_at:end_at] if line.strip()][:45]
-        report.block("\n".join(lines) or result.stderr[-2000:])
+        if profile.memory:
+            report.block(result.stdout.replace(str(ROOT) + "/", "") or result.stderr[-2000:])
+        else:
+            report.block(pyinstrument_tree(result, 50))
         shutil.rmtree(where, ignore_errors=True)
 
 
-# ---------------------------------------------------------------- machine and main
+# ---------------------------------------------------------------- machine, summary, main
 
 
-def machine() -> list[str]:
+def machine(versions: list[Version]) -> list[str]:
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -701,57 +828,79 @@ def machine() -> list[str]:
                 break
     except OSError:
         pass
-    tools = []
-    for command in ([MSGMERGE, "--version"], [PYBABEL, "--version"]):
-        try:
-            tools.append(subprocess.run(command, capture_output=True, text=True)
-                         .stdout.splitlines()[0])
-        except (OSError, IndexError):
-            tools.append(f"{command[0]}: not found")
-    return [f"- uname: `{' '.join(platform.uname())}`",
-            f"- CPU: {cpu}; cores: {os.cpu_count()}",
-            f"- Python: {platform.python_version()} (`{PYTHON}`)",
-            f"- tools: {'; '.join(tools)}",
-            f"- peak memory via {measure.memory_method()}"]
+    try:
+        merge = subprocess.run([MSGMERGE, "--version"], capture_output=True,
+                               text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        merge = "msgmerge: not found"
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", "pipeline", "spiders",
+                "pyproject.toml", "bench/*.py")  # the code measured, not the notes
+    lines = [f"- uname: `{' '.join(platform.uname())}`",
+             f"- CPU: {cpu}; cores: {os.cpu_count()}",
+             f"- Python: {platform.python_version()}",
+             f"- tools: {merge}; peak memory via {measure.memory_method()}",
+             f"- load average at the start: {load()} (other work on the machine inflates "
+             "wall times; CPU times, shown beside them, move less)"]
+    for version in versions:
+        subject = git("log", "-1", "--format=%s", version.commit)
+        lines.append(f"- {version.name}: `{version.commit}` — {subject}"
+                     + (" (plus uncommitted changes)" if version.name == "HEAD" and dirty
+                        else "")
+                     + f" — `{shown([version.speerpunt])}`")
+    return lines
+
+
+def summary(report: Report) -> None:
+    report.heading("Summary: every figure with its baseline")
+    report.table(["figure", "HEAD", "baseline", "ratio (HEAD ÷ previous)", "goal", "HEAD"],
+                 [[f.name, f.head, f.baseline, f.ratio, f.goal, f.verdict]
+                  for f in report.figures])
+    if report.missed:
+        report.text("Missed goals (profiles above):")
+        for text in report.missed:
+            report.text(f"- {text}")
+    else:
+        report.text("Every measured goal met.")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
-                        help="1k and 10k messages only, 3 runs (for iterating)")
+                        help="smaller sizes, 3 runs (for iterating); writes "
+                             "bench/work/RESULTS-quick.md")
     parser.add_argument("--timeout", type=float, default=measure.TIMEOUT,
                         help="cap per command run in seconds (default 300)")
     args = parser.parse_args(argv)
     measure.TIMEOUT = args.timeout
     began, started = time.perf_counter(), datetime.now(UTC)
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    quick_runs, full_runs = 3, 5
-    runs = quick_runs if args.quick else full_runs
-    fast_runs = quick_runs if args.quick else 9  # sections 1–2: cheap, more runs, steadier ratio
-    report = Report()
-    report.text(f"# Benchmark results (issue #6){' — QUICK run' if args.quick else ''}\n")
+    clean_work()
+    versions = [head_version(), previous_version()]
+    byte_compile(ROOT)
+    runs = 3 if args.quick else 5
+    report = Report(quick=args.quick)
+    report.text(f"# Benchmark results: HEAD beside the previous release"
+                f"{' — QUICK run' if args.quick else ''}\n")
     report.text(f"Date: {started.strftime('%Y-%m-%d %H:%M UTC')}\n")
-    for line in machine():
+    for line in machine(versions):
         report.text(line)
-    report.text(f"\nGenerated by `python bench/run.py{' --quick' if args.quick else ''}`. "
-                "Each measured command is its own process; compared commands alternate "
-                "(A B A B …) and medians are compared; runs capped at "
-                f"{measure.TIMEOUT:.0f} s. No timing is asserted anywhere.")
-    end_to_end(report, 3 if args.quick else 15, measure.TIMEOUT)  # the noisiest ratio
-    translator_commands(report, fast_runs, measure.TIMEOUT)
-    catalog_scale(report, [1000, 10000] if args.quick else [1000, 10000, 50000], runs,
-                  measure.TIMEOUT)
-    export_scale(report, [1000, 10000], runs, measure.TIMEOUT)
+    report.text(f"\nGenerated by `python bench/run.py{' --quick' if args.quick else ''}` "
+                "(`make bench`). Each measured command is its own process; HEAD, the previous "
+                "release and any third tool alternate (A B C A B C …) on the same inputs and "
+                f"medians are compared; runs capped at {measure.TIMEOUT:.0f} s. Ratios are "
+                "HEAD ÷ previous unless a column says otherwise. No timing is asserted "
+                "anywhere.")
+    catalogs_update(report, versions,
+                    QUICK_CATALOG_CLUSTERS if args.quick else CATALOG_CLUSTERS, runs,
+                    measure.TIMEOUT)
+    export_scale(report, versions, QUICK_EXPORT_CLUSTERS if args.quick else EXPORT_CLUSTERS,
+                 runs, measure.TIMEOUT)
+    end_to_end(report, versions, 3 if args.quick else 15, measure.TIMEOUT)  # noisiest ratio
+    slots(report)
+    translator_commands(report, versions, 3 if args.quick else 9, measure.TIMEOUT)
+    summary(report)
     profiles(report, measure.TIMEOUT)
-    report.heading("Summary")
-    if report.missed:
-        report.text("Missed goals:")
-        for text in report.missed:
-            report.text(f"- {text}")
-    else:
-        report.text("Every goal met.")
-    report.text(f"\nThe whole benchmark took {(time.perf_counter() - began) / 60:.1f} min.")
+    report.text(f"\nLoad average at the end: {load()}. "
+                f"The whole benchmark took {(time.perf_counter() - began) / 60:.1f} min.")
     target = WORK / "RESULTS-quick.md" if args.quick else RESULTS
     markdown = "".join(report.parts)
     while "\n\n\n" in markdown:
