@@ -150,6 +150,15 @@ class Article(Record):
         return self.order
 
 
+@dataclass
+class Version:
+    """An about page in another language, as its site publishes it (for the memory)."""
+
+    url: str
+    blocks: list[tuple[str, str]] = field(default_factory=list)  # (text, element), in order
+    problem: str | None = None  # why it is not used: unreachable, not in its language...
+
+
 @dataclass(kw_only=True)
 class Organisation(Record):
     """A cluster's organisation as its own site presents it; id = the cluster's id."""
@@ -170,6 +179,8 @@ class Organisation(Record):
     origin: dict[str, str] = optional(None)  # each field -> the URL it was read from
     stale: dict[str, str] = optional(None)  # {"reason", "since"}: its site could not be read
     order: int = crawl_only(0)  # its place in the registry
+    kinds: list[str] = crawl_only(None)  # the element of each about paragraph (p, h2, li...)
+    versions: dict = crawl_only(None)  # language -> Version: the about page in that language
 
     @property
     def source(self) -> str:

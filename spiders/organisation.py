@@ -9,19 +9,26 @@ any other sentence-length text refuses the crawl (spiders/coverage.py), as does 
 about page not written in the source's language (spiders/language.py). Every field
 keeps the URL it was read from (`origin`).
 
+The about page's other language versions (nl, fr, en: its `hreflang` alternates and
+its language switcher's links on the site's hosts) are read by the same rules; a
+version is not used when it cannot be fetched, declares another language than its
+link says, or is plainly written in another one. They travel with the profile
+(crawl-only) to the translation memory.
+
 A site's spider declares only its facts: which source it harvests, where the about
 text lies, what around it is chrome.
 """
 
 from typing import ClassVar
+from urllib.parse import urlsplit
 
-from pipeline.items import Organisation
-from pipeline.sources import registry
+from pipeline.items import Organisation, Version
+from pipeline.sources import LOCALES, registry
 from pipeline.text import normalise_text
 from spiders import coverage, language, metadata
 from spiders.base import BaseSpider
 from spiders.blocks import read_blocks
-from spiders.checks import page_problem
+from spiders.checks import describe_failure, page_problem
 from spiders.clusters import canonical_url
 
 _MAIN = ("//main", "//*[@role='main']", "//body")
@@ -49,48 +56,92 @@ class OrganisationSpider(BaseSpider):
                            errback=self.page_failed, cb_kwargs={"profile": profile})
 
     def parse_about(self, response, profile: Organisation):
-        """The about page: its paragraphs, in the source's language; its metadata too."""
+        """The about page: its paragraphs, in the source's language; its metadata too; then
+        its versions in the other languages."""
+        blocks = self.about_blocks(response, self.source.language)
+        if isinstance(blocks, str):
+            self.fail(blocks)
+            return
+        profile.url = canonical_url(response)
+        profile.about = [text for text, _ in blocks] or None
+        profile.kinds = [kind for _, kind in blocks]
+        profile.origin["about"] = profile.url
+        profile.versions = {}
+        self.read_metadata(response, profile)
+        yield from self.next_version(profile, list(self.alternates(response).items()))
+
+    def about_blocks(self, response, expected: str) -> list[tuple[str, str]] | str:
+        """(text, element) of the about paragraphs, or why the page cannot be read as one
+        in the expected language."""
         problem = page_problem(response)
         if problem:
-            self.fail(problem)
-            return
+            return problem
         main = next(found for found in map(response.xpath, _MAIN) if found)[0].root
         content = response.xpath(self.content)
         if not content:
-            self.fail(f"{response.url} has no {self.content} to read the organisation from "
-                      "(has the site changed its markup?)")
-            return
+            return (f"{response.url} has no {self.content} to read the organisation from "
+                    "(has the site changed its markup?)")
         # the elements themselves, held: lxml keeps one proxy per node while it is referenced
         inside = set(content[0].root.iter())
         chrome = {element for xpath in ("(//main//h1)[1]", *self.chrome)
                   for found in response.xpath(xpath) for element in found.root.iter()}
-        roles, about = [], []
         try:
-            blocks = read_blocks(main)
+            read = read_blocks(main)
         except RecursionError:
-            self.fail(f"{response.url} nests its elements too deep to be read as a page")
-            return
-        for block in blocks:
+            return f"{response.url} nests its elements too deep to be read as a page"
+        roles, about = [], []
+        for block in read:
             if block.element in chrome:
                 roles.append((block, "chrome"))
             elif block.element in inside:
                 roles.append((block, "placed"))
-                about.append(block.text)
+                about.append((block.text, block.tag))
             else:
                 roles.append((block, "unplaced"))
-        text = " ".join(about)
-        problem = coverage.refusal(roles, response.url) \
-            or language.mismatch(response, normalise_text(text), self.source.language)
+        problem = coverage.refusal(roles, response.url) or language.mismatch(
+            response, normalise_text(" ".join(text for text, _ in about)), expected)
         if problem:
-            self.fail(problem)
-            return
+            return problem
         for role, count in coverage.tally(roles).items():
             self.crawler.stats.inc_value(f"speerpunt/text/{role}", count)
-        profile.url = canonical_url(response)
-        profile.about = about or None
-        profile.origin["about"] = profile.url
-        self.read_metadata(response, profile)
-        yield self.finished(profile)
+        return about
+
+    def alternates(self, response) -> dict[str, str]:
+        """language -> URL of this page's other language versions on the site's hosts."""
+        found = {}
+        for link in response.xpath("//link[@rel='alternate'][@hreflang] | //a[@hreflang]"):
+            tag = language.primary(link.attrib.get("hreflang"))
+            url = response.urljoin(link.attrib.get("href", "").strip())
+            host = urlsplit(url).hostname
+            if tag in LOCALES and tag != self.source.language and tag not in found \
+                    and host in self.allowed_domains and url != response.url:
+                found[tag] = url
+        return dict(sorted(found.items()))
+
+    def next_version(self, profile: Organisation, todo: list[tuple[str, str]]):
+        """Fetch the next language version, or yield the profile when none is left."""
+        if not todo:
+            yield self.finished(profile)
+            return
+        (tag, url), rest = todo[0], todo[1:]
+        yield self.request(url, callback=self.parse_version, errback=self.version_failed,
+                           cb_kwargs={"profile": profile, "tag": tag, "rest": rest},
+                           dont_filter=True)
+
+    def parse_version(self, response, profile: Organisation, tag: str, rest: list):
+        blocks = self.about_blocks(response, tag)
+        url = canonical_url(response)
+        if isinstance(blocks, str):
+            profile.versions[tag] = Version(url, problem=blocks)
+        else:
+            profile.versions[tag] = Version(url, blocks)
+        yield from self.next_version(profile, rest)
+
+    def version_failed(self, failure):
+        kwargs = failure.request.cb_kwargs
+        kwargs["profile"].versions[kwargs["tag"]] = Version(
+            failure.request.url, problem=describe_failure(failure, self.crawled_host))
+        yield from self.next_version(kwargs["profile"], kwargs["rest"])
 
     def read_metadata(self, response, profile: Organisation) -> None:
         """Fill what profile lacks from this page: logo, contact, links, languages."""

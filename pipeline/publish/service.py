@@ -139,6 +139,11 @@ class Session:
         records = merge_sources(baseline.records, harvested, {harvest.source for harvest in read})
         records = with_websites(records)
         records, gone = without_orphans(records)
+        for key in gone:
+            if key in {harvest.source for harvest in read}:  # a site's spider run alone
+                raise RunFailed(f"{source(key).name}: its cluster is not on the overview page as "
+                                "last published; crawl the overview first (scrapy crawl "
+                                "clusters), then its site")
         records, stale = keep_stale(baseline.records, records)
         records, stale_sites = mark_stale(records, failed)
         outcome = Outcome(previous=baseline.records, records=records,

@@ -23,8 +23,9 @@ from urllib.request import urlopen
 
 import pytest
 
+from pipeline.records import read_records
 from pipeline.sources import registry
-from tests.support import PAGE_PATH, ROOT, run_cli, serve_snapshot, snapshot_page
+from tests.support import PAGE_PATH, ROOT, SNAPSHOTS, run_cli, serve_snapshot, snapshot_page
 
 BIN = Path(sys.executable).with_name
 CLUSTER_IDS = ["blue-cluster", "catalisti", "flanders-food", "medvia", "flux50", "sim", "vil"]
@@ -232,6 +233,24 @@ def test_scrapyd_deploy_schedule_publishes_the_same_records_as_the_cli(site, tmp
         assert not (refused_out / "records.jsonl").exists()
         assert not (refused_out / "en" / "clusters.json").exists()
         assert json.loads((refused_out / "report.json").read_bytes())["result"] == "failed"
+
+        # One organisation's spider alone, on the bundled snapshot of the sites: it publishes
+        # its own profile only, beside what the overview's job published.
+        before = read_records(out / "records.jsonl")
+        scheduled = call(base, "schedule.json", [
+            ("project", "speerpunt"), ("spider", "flandersfood"),
+            ("setting", f"SPEERPUNT_OUTPUT={out}"), ("setting", f"SPEERPUNT_LOCALES={locales}"),
+            ("setting", f"SPEERPUNT_SNAPSHOT_DIR={SNAPSHOTS}")])
+        job = scheduled["jobid"]
+        job_log = daemon_dir / "logs" / "speerpunt" / "flandersfood" / f"{job}.log"
+        wait_until(finished, 60, f"job {job} to finish", interval=0.5)
+        after = read_records(out / "records.jsonl")
+        assert [r.key for r in after if r.kind == "organisation"] == ["organisation/flanders-food"]
+        assert [r for r in after if r.kind != "organisation"] == before
+        run_report = json.loads((out / "report.json").read_bytes())
+        assert run_report["result"] == "published"
+        assert list(run_report["sites"]) == ["flanders-food"]
+        assert (locales / "nl" / "LC_MESSAGES" / "flanders-food.po").is_file()
     except BaseException:
         for title, path in (("scrapyd job log", job_log), ("scrapyd output", daemon_log)):
             if path is not None and path.is_file():
