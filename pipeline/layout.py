@@ -59,3 +59,9 @@ class Layout:
 
     def compiled(self, domain: str, language: str) -> Path:
         return self.catalog(domain, language).with_suffix(".mo")
+
+    def glossary(self, language: str) -> Path:
+        return self.locales / language / "glossary.tbx"
+
+    def memory(self, language: str) -> Path:
+        return self.locales / language / "memory.tmx"

@@ -153,10 +153,10 @@ def command_catalogs(args) -> int:
     if args.action == "check":
         from pipeline.i18n.check import check_all
 
-        problems = check_all(args.locales)
-        for line in problems:
+        findings = check_all(args.locales)
+        for line in findings.problems + findings.notes:
             print(line)
-        return 1 if problems else 0
+        return 1 if findings.problems else 0
     if args.action == "stats":
         from pipeline.outputs.report import stats_table
 
@@ -187,7 +187,7 @@ def command_catalogs(args) -> int:
                                           expect=staged.expect)
             written = staged.commit()
     print("\n".join(merge_lines(update.reports)))
-    total = len(update.stats) * 0 + sum(1 for _ in catalog_domains(layout)) * (len(LOCALES) + 1)
+    total = len(catalog_domains(layout)) * (len(LOCALES) + 1)
     print(f"{len(written)} of {total} catalog files changed")
     return 0
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pipeline.errors import RunFailed
 from pipeline.files import open_regular
-from pipeline.i18n import po
+from pipeline.i18n import glossary, po
 from pipeline.i18n.reading import completeness, visible
 from pipeline.i18n.template import build_template
 from pipeline.items import Record
@@ -259,6 +259,7 @@ def plan_update(records: list[Record], locales: Path, stage, compile: bool = Fal
                 expect=None) -> Update:
     """Stage every domain's template and catalogs (and their .mo when compile is set).
 
+    Each language's glossary gains the brands it lacks (pipeline/i18n/glossary.py).
     Nothing is published here: stage(path, chunks) is a Publication's, which
     writes a temporary copy as the bytes are made, unless the file already
     holds them; expect(path, sha256) tells it which bytes each catalog was merged
@@ -276,6 +277,11 @@ def plan_update(records: list[Record], locales: Path, stage, compile: bool = Fal
         for language in LOCALES:
             _update_catalog(template, layout, domain, language, update, stage, compile, words,
                             expect)
+    for language in LOCALES:
+        if language != glossary.SOURCE_LANGUAGE:
+            terms = glossary.updated(layout.glossary(language), language)
+            if terms is not None:
+                stage(layout.glossary(language), terms)
     return update
 
 

@@ -5,16 +5,15 @@ translated, non-fuzzy entries are checked: the others are not published.
 Each problem is one `file:line: message` line, the line of the entry's msgctxt/msgid.
 """
 
-import json
 import re
 from collections import Counter
-from functools import cache
-from importlib.resources import files
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.plurals import get_plural
 
-from pipeline.i18n import po
+from pipeline.errors import RunFailed
+from pipeline.i18n import glossary, po
 from pipeline.i18n.reading import foreign_markup
 from pipeline.layout import Layout
 from pipeline.sources import LOCALES, OVERVIEW, domains
@@ -34,17 +33,12 @@ OPENINGS = "([{«“‘;:!?"
 FRENCH_EXEMPT = re.compile(r"\w+://[^\s<>\"]*|</?[A-Za-z][^<>]*>|&#?\w+;")
 
 
-@cache
-def brands() -> tuple[str, ...]:
-    """Names that must stay as they are (brands.json beside this module)."""
-    data = json.loads(files("pipeline.i18n").joinpath("brands.json").read_text(encoding="utf-8"))
-    return tuple(data["verbatim"])
-
-
-def check_catalog(path: Path, language: str, contexts: set[str] | None = None) -> list[str]:
+def check_catalog(path: Path, language: str, contexts: set[str] | None = None,
+                  names: tuple[str, ...] | None = None) -> list[str]:
     """Problem lines for one catalog, in file order; [] when it can be published as it is.
 
     contexts: the template's, when known; a message with another one is not published.
+    names: those that stay as they are (default: brands.json's).
     """
     try:
         catalog = po.read(path)
@@ -52,6 +46,11 @@ def check_catalog(path: Path, language: str, contexts: set[str] | None = None) -
         return [str(error)]
     except OSError as error:
         return [f"{path}:1: cannot read: {error.strerror}"]
+    return problems_of(catalog, path, language, contexts, names or glossary.brands())
+
+
+def problems_of(catalog: po.Catalog, path: Path, language: str, contexts: set[str] | None,
+                names: tuple[str, ...]) -> list[str]:
     problems = [(catalog.header.line or 1, message) for message in header(catalog, language)]
     for entry in catalog.entries:
         if not entry.obsolete:
@@ -59,7 +58,7 @@ def check_catalog(path: Path, language: str, contexts: set[str] | None = None) -
         if entry.obsolete or entry.fuzzy or not entry.msgstr:
             continue
         source, translation = entry.msgid, entry.msgstr
-        messages = (brand_names(source, translation) + markup(source, translation)
+        messages = (brand_names(source, translation, names) + markup(source, translation)
                     + urls(source, translation) + numbers(source, translation)
                     + whitespace(source, translation) + final_punctuation(source, translation))
         if language == "fr":
@@ -69,11 +68,28 @@ def check_catalog(path: Path, language: str, contexts: set[str] | None = None) -
     return [f"{path}:{line}: {message}" for line, message in problems]
 
 
-def check_all(locales: Path) -> list[str]:
+@dataclass
+class Findings:
+    """What `catalogs check` found: problems fail it, notes are worth a translator's look."""
+
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def check_all(locales: Path) -> Findings:
     """check_catalog for every language of every domain with a template (the overview's
-    always); a missing catalog is a problem too."""
+    always; a missing catalog is a problem too), with each language's glossary; and, as
+    notes, every source text translated two different ways in one language."""
     layout = Layout(Path(), locales)
-    problems = []
+    findings = Findings()
+    names, translations = {}, {language: {} for language in LOCALES}
+    for language in LOCALES:
+        try:
+            names[language] = tuple(dict.fromkeys([*glossary.brands(), *sorted(
+                glossary.untranslatable(glossary.read(layout.glossary(language))))]))
+        except RunFailed as error:
+            findings.problems.append(str(error))
+            names[language] = glossary.brands()
     for domain in domains():
         template = layout.template(domain)
         if domain != OVERVIEW and not template.exists():
@@ -84,11 +100,40 @@ def check_all(locales: Path) -> list[str]:
             contexts = None  # no template to compare with: `catalogs update` says why
         for language in LOCALES:
             path = layout.catalog(domain, language)
-            if path.exists():
-                problems += check_catalog(path, language, contexts)
-            else:
-                problems.append(f"{path}:1: catalog missing (run speerpunt catalogs update)")
-    return problems
+            try:
+                catalog = po.read(path)
+            except FileNotFoundError:
+                findings.problems.append(
+                    f"{path}:1: catalog missing (run speerpunt catalogs update)")
+                continue
+            except po.POError as error:
+                findings.problems.append(str(error))
+                continue
+            except OSError as error:
+                findings.problems.append(f"{path}:1: cannot read: {error.strerror}")
+                continue
+            findings.problems += problems_of(catalog, path, language, contexts,
+                                             names[language])
+            for entry in catalog.entries:
+                if not entry.obsolete and not entry.fuzzy and entry.msgstr.strip():
+                    translations[language].setdefault(entry.msgid, {}).setdefault(
+                        entry.msgstr.strip(), f"{path}:{entry.line}")
+    for found in translations.values():
+        findings.notes += conflicts(found)
+    return findings
+
+
+def conflicts(translations: dict[str, dict[str, str]]) -> list[str]:
+    """One note per source text translated more than one way (as translate-toolkit's
+    poconflicts finds them): where each translation first occurs. Not a problem: two
+    places may need two translations, but a translator should know."""
+    notes = []
+    for source, ways in translations.items():
+        if len(ways) > 1:
+            places = "; ".join(f"{text!r} at {place}" for text, place in ways.items())
+            notes.append(f"{next(iter(ways.values()))}: note: {source!r} is translated "
+                         f"{len(ways)} ways: {places}")
+    return notes
 
 
 def context(entry: po.Entry, contexts: set[str] | None) -> list[str]:
@@ -122,9 +167,9 @@ def _occurs(name: str, text: str) -> bool:
     return re.search(rf"(?<![^\W_]){re.escape(name)}(?![^\W_])", text) is not None
 
 
-def brand_names(source: str, translation: str) -> list[str]:
+def brand_names(source: str, translation: str, names: tuple[str, ...]) -> list[str]:
     """Brand names are names, not words: a translated or respelled one is a different name."""
-    return [f"brand name {name!r} must stay as it is" for name in brands()
+    return [f"brand name {name!r} must stay as it is" for name in names
             if _occurs(name, source) and not _occurs(name, translation)]
 
 

@@ -9,6 +9,7 @@ from babel.messages.plurals import get_plural
 from pipeline.i18n.catalogs import po_path
 from pipeline.i18n.check import check_all, check_catalog
 from pipeline.i18n.po import escape
+from pipeline.sources import LOCALES
 from tests.support import ROOT  # noqa: E402
 
 
@@ -212,17 +213,68 @@ def test_check_all_reports_missing_catalogs(tmp_path):
     nl = po_path(locales, "nl")
     nl.parent.mkdir(parents=True)
     nl.write_text(header("nl") + "\n" + entry("a", "One.", "Een"), encoding="utf-8")
-    assert check_all(locales) == [
+    assert check_all(locales).problems == [
         f"{po_path(locales, 'en')}:1: catalog missing (run speerpunt catalogs update)",
         f"{nl}:{line_of(nl, 'a')}: final punctuation must be '.' as in the source",
         f"{po_path(locales, 'fr')}:1: catalog missing (run speerpunt catalogs update)",
     ]
 
 
+def test_a_source_translated_two_ways_is_a_note_naming_both_places(tmp_path):
+    """As translate-toolkit's poconflicts: the same msgid under two contexts with two
+    translations is named once, with where each translation is; the check still passes
+    on it alone (two places may need two translations)."""
+    locales = tmp_path / "locales"
+    for language in LOCALES:
+        path = po_path(locales, language)
+        path.parent.mkdir(parents=True)
+        body = [entry("a", "Mission.", "Missie."), entry("b", "Mission.", "Opdracht."),
+                entry("c", "Mission.", "Missie.")] if language == "nl" else []
+        path.write_text(header(language) + "\n" + "\n".join(body), encoding="utf-8")
+    nl = po_path(locales, "nl")
+    findings = check_all(locales)
+    assert findings.problems == []
+    assert findings.notes == [
+        f"{nl}:{line_of(nl, 'a')}: note: 'Mission.' is translated 2 ways: 'Missie.' at "
+        f"{nl}:{line_of(nl, 'a')}; 'Opdracht.' at {nl}:{line_of(nl, 'b')}"]
+
+
+def test_a_term_the_glossary_marks_untranslatable_is_enforced_like_a_brand(tmp_path):
+    """A translator who adds an untranslatable term in Weblate's glossary
+    (locales/<lang>/glossary.tbx) gets it enforced in that language's catalogs."""
+    from pipeline.i18n import glossary
+
+    locales = tmp_path / "locales"
+    for language in LOCALES:
+        path = po_path(locales, language)
+        path.parent.mkdir(parents=True)
+        body = entry("a", "Smart Hub opens.", "Slimme Hub opent.") if language == "nl" else ""
+        path.write_text(header(language) + "\n" + body, encoding="utf-8")
+    tbx = locales / "nl" / "glossary.tbx"
+    tbx.write_bytes(glossary.updated(tbx, "nl").replace(
+        b"<term>VIL</term>", b"<term>Smart Hub</term>"))
+    nl = po_path(locales, "nl")
+    assert check_all(locales).problems == [
+        f"{nl}:{line_of(nl, 'a')}: brand name 'Smart Hub' must stay as it is"]
+
+
+def test_a_broken_glossary_is_one_problem_line(tmp_path):
+    locales = tmp_path / "locales"
+    for language in LOCALES:
+        path = po_path(locales, language)
+        path.parent.mkdir(parents=True)
+        path.write_text(header(language), encoding="utf-8")
+    (locales / "fr" / "glossary.tbx").write_text("<martif><text><body>\n<termEntry>",
+                                                 encoding="utf-8")
+    problems = check_all(locales).problems
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{locales / 'fr' / 'glossary.tbx'}:2: not a TBX glossary: ")
+
+
 @pytest.mark.skipif(not (ROOT / "locales/nl/LC_MESSAGES/clusters.po").exists(),
                     reason="catalogs not built yet")
 def test_shipped_catalogs_are_clean():
-    assert check_all(ROOT / "locales") == []
+    assert check_all(ROOT / "locales").problems == []
 
 
 def test_a_translation_with_an_unclosed_tag_is_named_as_not_published(tmp_path):
