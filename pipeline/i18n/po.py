@@ -64,6 +64,16 @@ _COLON_NUMBER = re.compile(r"[ \t]*:[ \t]*([0-9]+)(?=[ \t\n]|$)")
 _NUMBER_AFTER = re.compile(r"[ \t]*([0-9]+)(?=[ \t\n]|$)")
 _TRAILING_LINE = re.compile(r"(.+):([0-9]+)", re.S)
 _PLAIN_KEYWORDS = frozenset(("msgctxt", "msgid", "msgid_plural", "msgstr"))
+# A common message whole: its comment lines (`#` alone or followed by anything but `~`,
+# `|`), then `msgctxt`, `msgid` and `msgstr` lines that are each the keyword, one space
+# and a string with nothing after it, then blank lines. Either part may be missing (the
+# match may be empty). The comment lines go to the parser as comments; the keyword lines
+# are taken whole only when their strings hold no quote, backslash or NUL (checked after
+# the match: `.*` is matched three times faster than a character class) and the parser
+# is where the line-by-line reading would take them on the plain path; every other line
+# goes that way.
+_COMMON = re.compile(r'((?:#(?:[^~|\n].*)?\n)*)'
+                     r'(?:(?:msgctxt "(.*)"\n)?msgid "(.*)"\nmsgstr "(.*)"\n(\n*))?')
 _FLAG_SPLIT = re.compile(r"[\n \t\r\f\v,]+")
 _RANGE = re.compile(r"([0-9]+)\.\.([0-9]+)")
 _CHARSET = re.compile(rb'^[ \t]*msgid[ \t]+""[ \t\r]*\n[ \t]*msgstr[ \t]+"'
@@ -207,9 +217,10 @@ def _codec(charset: str | None, path, line: int) -> tuple[str, str]:
     return known
 
 
-def _blocks(stream, path, encoding: str, size: int = 1 << 20):
-    """Decoded lines in lists of about `size` bytes, split at "\n" only (a U+2028 inside
-    a msgstr is text, not a line break): a large catalog is never held whole."""
+def _texts(stream, path, encoding: str, size: int = 1 << 20):
+    """Decoded text in blocks of whole lines of about `size` bytes, each ending in "\n"
+    but perhaps the file's last (lines end at "\n" only: a U+2028 inside a msgstr is text,
+    not a line break): a large catalog is never held whole."""
     carry, before = b"", 0  # the unfinished last line; lines in earlier blocks
     first = True
     while data := stream.read(size):
@@ -222,10 +233,19 @@ def _blocks(stream, path, encoding: str, size: int = 1 << 20):
         end = data.rfind(b"\n") + 1
         block, carry = data[:end], data[end:]
         if block:
-            yield _decode(block, path, before, encoding).split("\n")[:-1]
+            yield _decode(block, path, before, encoding)
             before += block.count(b"\n")
     if carry:
-        yield [_decode(carry, path, before, encoding)]
+        yield _decode(carry, path, before, encoding)
+
+
+def _blocks(stream, path, encoding: str, size: int = 1 << 20):
+    """The lines of _texts, a list per block."""
+    for text in _texts(stream, path, encoding, size):
+        lines = text.split("\n")
+        if text.endswith("\n"):
+            lines.pop()
+        yield lines
 
 
 def _decode(block: bytes, path, before: int, encoding: str) -> str:
@@ -355,10 +375,19 @@ class _Parser:
 
     def comment(self, text: str, line: int, column: int) -> None:
         """A `#...` comment (text after the `#`): it belongs to the next message."""
+        if self.state != "idle":
+            self.settle(line, column)
+        self.note(text)
+
+    def settle(self, line: int, column: int) -> None:
+        """A comment ends the message before it, which must be complete."""
         if self.state not in ("idle", "str_s", "pstr_s"):
             self.incomplete(line, column)
         if self.state != "idle":
             self.finish()
+
+    def note(self, text: str) -> None:
+        """A comment's text, added to the message that follows."""
         entry, kind = self.entry, text[:1]
         if kind == ".":
             entry.extracted.append(text[2:] if text[1:2] == " " else text[1:])
@@ -484,9 +513,11 @@ class _Parser:
                       f"{first})")
         self.seen[key] = entry.line
         entry.obsolete = self.obsolete
-        entry.flags = _flag_list(self.flags) if self.flags else []
+        if self.flags:
+            entry.flags = _flag_list(self.flags)
+            self.flags = {}
         self.entries.append(entry)
-        self.entry, self.flags, self.state = Entry(msgid=""), {}, "idle"
+        self.entry, self.state = Entry(msgid=""), "idle"
         self.plural_index = -1
 
     def end(self, line: int) -> None:
@@ -538,8 +569,53 @@ def _parse(stream, path, charset: str | None, line: int):
     canonical, encoding = _codec(charset, path, line)
     parser = _Parser(path, encoding)
     number, check_ascii = 0, encoding == "latin-1"
-    for block in _blocks(stream, path, encoding):
-        for line in block:
+    common = _COMMON.match
+    for text in _texts(stream, path, encoding):
+        at, end = 0, len(text)
+        while at < end:
+            # Nearly every message in one regex match: it leaves the parser exactly where
+            # the line-by-line reading of the same lines would (see _COMMON).
+            match = common(text, at)
+            comments, context, msgid, msgstr, blanks = match.groups()
+            if check_ascii and not match.group(0).isascii():
+                parser.ascii_only = check_ascii = False
+            if comments:
+                lines = comments.split("\n")
+                lines.pop()
+                if parser.state != "idle":
+                    parser.settle(number + 1, 1)  # what the first comment line does
+                entry = parser.entry
+                for comment in lines:
+                    if comment[1:3] == ". ":
+                        entry.extracted.append(comment[3:])
+                    else:
+                        parser.note(comment[1:])
+                number += len(lines)
+                at += len(comments)
+            if msgid is not None:
+                stop = match.end()
+                if parser.state in ("idle", "str_s") and not parser.obsolete \
+                        and text.count('"', at, stop) == (4 if context is None else 6) \
+                        and text.find("\\", at, stop) < 0 and text.find("\0", at, stop) < 0:
+                    if parser.state == "str_s":
+                        parser.finish()
+                    entry = parser.entry
+                    entry.line = number + 1
+                    if context is not None:
+                        entry.msgctxt = context
+                        number += 1
+                    parser.msgid_line = number + 1
+                    entry.msgid, entry.msgstr = msgid, msgstr
+                    parser.state, parser.field = "str_s", "msgstr"
+                    number += 2 + len(blanks)
+                    at = stop
+                    continue
+            elif comments:
+                continue  # what follows them: matched again, or read a line at a time below
+            stop = text.find("\n", at)
+            if stop < 0:
+                stop = end
+            line, at = text[at:stop], stop + 1
             number += 1
             if check_ascii and not line.isascii():
                 parser.ascii_only = check_ascii = False
