@@ -233,7 +233,16 @@ def _texts(stream, path, encoding: str, size: int = 1 << 20):
         end = data.rfind(b"\n") + 1
         block, carry = data[:end], data[end:]
         if block:
-            yield _decode(block, path, before, encoding)
+            try:
+                text = block.decode(encoding)
+            except UnicodeDecodeError as error:
+                # The lines before the undecodable one are read first, as GNU reads them:
+                # an error there is the one GNU names first.
+                good = block.rfind(b"\n", 0, error.start) + 1
+                if good:
+                    yield block[:good].decode(encoding)
+                _decode(block, path, before, encoding)  # raises, naming the line
+            yield text
             before += block.count(b"\n")
     if carry:
         yield _decode(carry, path, before, encoding)

@@ -52,6 +52,7 @@ REFUSED = {
     "non-ascii-header-after-comment-without-charset": (
         2, 1, "no header declares the charset of its non-ASCII bytes"),
     "non-ascii-without-header": (1, 1, "no header declares the charset of its non-ASCII bytes"),
+    "missing-msgstr-before-an-invalid-byte": (4, 1, "missing 'msgstr' section"),
 }
 
 

@@ -112,6 +112,10 @@ BROKEN = {
     "msgctxt-at-end-of-file": _po('msgid "a"\nmsgstr "x"\n\nmsgctxt "c"\n'),
     "escaped-unknown-charset-after-comments": _po(
         'msgid "a"\nmsgstr "x"\n', "# Dutch\n# team\n" + _charset("KLINGON\\0558")),
+    # a syntax error before an undecodable byte in the same block of the reader: GNU names
+    # the syntax error first (found by tests/i18n/test_po_fast_paths.py)
+    "missing-msgstr-before-an-invalid-byte": HEADER.encode()
+    + b'#~ msgid "a"\n#. extracted\nmsgid "\xe9"\nmsgstr ""\n',
 }
 
 VALID = {
