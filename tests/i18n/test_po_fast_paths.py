@@ -1,11 +1,12 @@
-"""The PO reader's fast path changes nothing but the time taken.
+"""The PO reader's and writer's fast paths change nothing but the time taken.
 
 The reader takes a common message whole in one regex match (po._COMMON) and hands every
-other line to the line-by-line path; with that match turned off every file reads the
-same, at any block size: the same entries with the same line numbers, or the same refusal
-in the same words at the same line and column. (GNU itself judges the reader in
-test_po_gnu.py; this pits the paths against each other on inputs made to sit on the edge
-of the fast one.)
+other line to the line-by-line path; with that match turned off, and at any block size,
+every file reads the same: the same entries with the same line numbers, or the same
+refusal in the same words at the same line and column. The writer writes a message whose
+strings need no escape and no line break in one piece; every entry is written exactly as
+field by field through po._field. (GNU itself judges both paths in test_po_gnu.py; these
+pit the paths against each other on inputs made to sit on the edge of the fast ones.)
 """
 
 import functools
@@ -68,3 +69,54 @@ def test_any_lines_read_the_same_without_the_whole_message_match(lines, header, 
     data = (header + "\n".join(lines) + end).encode(encoding, "replace")
     assert outcome(data, size=size) == outcome(data, fast=False)
 
+
+def general(entry: po.Entry) -> str:
+    """The entry written field by field (the writer's own path for everything uncommon)."""
+    lines = [f"# {c}" if c else "#" for c in entry.comments]
+    lines += [f"#. {c}" if c else "#." for c in entry.extracted]
+    lines += po._reference_lines(entry.references)
+    flags = entry.flags
+    first = entry.msgstr_plural.get(0, "") if entry.msgid_plural is not None else entry.msgstr
+    if flags and flags[0] == "fuzzy" and not first:
+        flags = flags[1:]
+    if flags:
+        lines.append("#, " + ", ".join(flags))
+    previous, prefix = ("#~| ", "#~ ") if entry.obsolete else ("#| ", "")
+    for keyword in ("msgctxt", "msgid", "msgid_plural"):
+        if getattr(entry, f"previous_{keyword}") is not None:
+            lines.append(po._field(previous, keyword, getattr(entry, f"previous_{keyword}")))
+    if entry.msgctxt is not None:
+        lines.append(po._field(prefix, "msgctxt", entry.msgctxt))
+    lines.append(po._field(prefix, "msgid", entry.msgid))
+    if entry.msgid_plural is not None:
+        lines.append(po._field(prefix, "msgid_plural", entry.msgid_plural))
+        lines += [po._field(prefix, f"msgstr[{index}]", entry.msgstr_plural[index])
+                  for index in sorted(entry.msgstr_plural)]
+    else:
+        lines.append(po._field(prefix, "msgstr", entry.msgstr))
+    return "\n".join(lines)
+
+
+_TEXT = st.text(st.sampled_from(['a', 'é', '"', '\\', '\n', '\t', '\r', '\u2028', '\x7f',
+                                 '\x01', ' ', '#']), max_size=6)
+_ENTRY = st.builds(
+    po.Entry, msgid=_TEXT, msgstr=_TEXT, msgctxt=st.none() | _TEXT,
+    msgid_plural=st.none() | _TEXT,
+    msgstr_plural=st.dictionaries(st.integers(0, 2), _TEXT, max_size=2),
+    comments=st.lists(_TEXT.filter(lambda t: "\n" not in t), max_size=2),
+    extracted=st.lists(_TEXT.filter(lambda t: "\n" not in t), max_size=2),
+    flags=st.sampled_from([[], ["fuzzy"], ["fuzzy", "c-format"], ["python-format"]]),
+    previous_msgid=st.none() | _TEXT, obsolete=st.booleans())
+
+
+@settings(max_examples=400, deadline=None)
+@given(entries=st.lists(_ENTRY, min_size=1, max_size=6), chunk=st.sampled_from([1, 10, 1 << 16]))
+def test_any_entry_is_written_as_field_by_field(entries, chunk):
+    for entry in entries:
+        assert po._format(entry) == general(entry)
+        assert po.format_entry(entry) == general(entry).split("\n")
+    catalog = po.Catalog(po.Entry(msgid="", msgstr="Language: nl\n"), entries)
+    live = [catalog.header] + [e for e in entries if not e.obsolete]
+    expected = "\n\n".join(map(general, live + [e for e in entries if e.obsolete])) + "\n"
+    with mock.patch.object(po, "CHUNK", chunk):
+        assert b"".join(po.chunks(catalog)) == expected.encode()
