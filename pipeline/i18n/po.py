@@ -4,14 +4,29 @@ Why our own reader: Babel turns `#|` previous msgids into translator comments
 and drops `#:` URLs; polib drops `#~|` previous msgids of obsolete entries and
 guesses where the syntax is broken. This one follows GNU's po-lex/po-gram
 (gettext 0.21): whatever GNU rejects is a POError naming file:line:col, and
-whatever it accepts keeps GNU's meaning (`tests/test_po_gnu.py` holds it to
+whatever it accepts keeps GNU's meaning (`tests/i18n/test_po_gnu.py` holds it to
 libgettextpo and msgcat over real files). The one leniency: a UTF-8
 byte-order mark, which Windows editors write, is dropped.
+
+Where it differs from GNU on purpose (each held by a test in tests/i18n/test_po_gnu.py
+or test_po_cases.py):
+* a header naming a single-byte charset (ISO-8859-x, CP125x, KOI8-x, ...) over bytes
+  that are UTF-8 with multibyte sequences is refused at the header's `charset=`, with the
+  fix. GNU reads such bytes in the named charset and writes `financiÃ«le` (GNU's own
+  examples/po/mt.po is one: ISO-8859-3 over UTF-8); it refuses them only where the named
+  charset lacks one of the bytes ("invalid multibyte sequence"), and there we name the
+  label too. Bytes that are not UTF-8 as a whole are read in the named charset, as GNU
+  reads them;
+* an unterminated string is named on its own line (GNU names the next one);
+* a comment inside an unfinished message is named at the comment (GNU: the token after);
+* bytes a comment cannot hold in its charset are refused (GNU copies them through);
+* a `domain` line is refused (one file is one catalog here).
 
 The writer emits exactly what `msgcat --no-wrap --to-code=UTF-8` emits: a
 catalog saved by Poedit or msgcat differs from ours only by line wrapping.
 """
 
+import codecs
 import gc
 import io
 import re
@@ -40,6 +55,13 @@ for _names, _codec in (
         *(((name,), None) for name in ("EUC-TW", "VISCII", "GEORGIAN-PS"))):
     for _name in _names:
         _CHARSETS[_name.upper()] = (_names[0], _codec)
+
+# The charsets above whose every character is one byte (ASCII aside: GNU itself refuses a
+# byte above 127 there): UTF-8 bytes under one of these names are refused (see _read).
+_SINGLE_BYTE = frozenset((*(f"ISO-8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 14, 15)),
+                          "KOI8-R", "KOI8-U", "KOI8-T", "CP850", "CP866", "CP874", "CP1250",
+                          "CP1251", "CP1252", "CP1253", "CP1254", "CP1255", "CP1256", "CP1257",
+                          "TIS-620"))
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r",
             "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
@@ -185,11 +207,73 @@ def _read(stream, path) -> Catalog:
     line = start[:declared.start()].count(b"\n") + 1 if declared else 1
     with _no_cycle_collection():
         stream.seek(0)
-        catalog, found, line = _parse(stream, path, charset, line)
+        catalog, found, line = _parse_labelled(stream, path, charset, line)
         if found != charset:
             stream.seek(0)
-            catalog = _parse(stream, path, found, line)[0]
+            catalog = _parse_labelled(stream, path, found, line)[0]
     return catalog
+
+
+def _parse_labelled(stream, path, charset: str | None, line: int):
+    """_parse, refusing a file whose header names a single-byte charset over bytes that are
+    UTF-8 with multibyte sequences (GNU reads them in that charset: `financiÃ«le`).
+
+    The refusal stands when the parse confirms that charset as the header's, or fails
+    (read in the wrong charset, the label is the first thing to fix); when the parse finds
+    another header charset, _read reads the file again with that one, checked the same way.
+    """
+    known = _CHARSETS.get(charset.upper()) if charset is not None else None
+    if known is None or known[0] not in _SINGLE_BYTE or not _utf8_beneath(stream):
+        stream.seek(0)
+        return _parse(stream, path, charset, line)
+    stream.seek(0)
+    try:
+        result = _parse(stream, path, charset, line)
+    except POError:
+        result = None
+    if result is None or result[1] == charset:
+        stream.seek(0)
+        raise _mislabelled(stream, path, charset, known, line)
+    return result
+
+
+def _utf8_beneath(stream) -> bool:
+    """Whether the bytes (after a byte-order mark) are UTF-8 and not all ASCII."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    multibyte, first = False, True
+    try:
+        while data := stream.read(1 << 20):
+            if first:
+                data, first = data.removeprefix(b"\xef\xbb\xbf"), False
+            decoder.decode(data)
+            multibyte = multibyte or not data.isascii()
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return multibyte
+
+
+def _mislabelled(stream, path, charset: str, known: tuple[str, str], header: int) -> POError:
+    """The refusal of UTF-8 bytes under a single-byte label, named at the label itself: the
+    header's `charset=` at or after the header's line (the one line to change, and an editor
+    jumps to it), with the first line the label misreads as the evidence."""
+    at, evidence = (header, 1), None
+    for number, raw in enumerate(stream, 1):
+        raw = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+        if at == (header, 1) and number >= header and b"charset=" in raw:
+            at = (number, raw.index(b"charset=") + len("charset=") + 1)  # one byte a column
+        if evidence is None and not raw.isascii():
+            text = raw.decode("utf-8")
+            word = re.search(r"\S*[^\x00-\x7f]\S*", text).group(0).strip('"')
+            misread = word.encode("utf-8").decode(known[1], "backslashreplace")
+            evidence = (number, word, misread)
+        if evidence is not None and at != (header, 1):
+            break
+    number, word, misread = evidence
+    misread = "".join(char if char.isprintable() else f"\\x{ord(char):02x}" for char in misread)
+    return POError(path, at[0], f"declares charset {charset} but its bytes are UTF-8 (line "
+                   f"{number} reads \"{misread}\" in {known[0]}, \"{word}\" in UTF-8); change "
+                   f'the header to "Content-Type: text/plain; charset=UTF-8"', at[1])
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from pipeline.i18n import po
 from tests.support import ROOT
-from tests.support.broken_po import BROKEN, HEADER, VALID
+from tests.support.broken_po import BROKEN, HEADER, MISLABELLED, VALID
 
 CORPUS = ROOT / "tests" / "data" / "po-corpus"
 # A pattern that never matches anything: every line goes the line-by-line way.
@@ -39,7 +39,7 @@ def outcome(data: bytes, fast: bool = True, size: int | None = None):
 
 def test_every_known_file_reads_the_same_without_the_whole_message_match():
     files = [path.read_bytes() for path in sorted(CORPUS.rglob("*.po*"))]
-    files += [*BROKEN.values(), *VALID.values()]
+    files += [*BROKEN.values(), *VALID.values(), *MISLABELLED.values()]
     assert len(files) > 250
     for data in files:
         expected = outcome(data, fast=False)
