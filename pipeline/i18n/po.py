@@ -143,8 +143,10 @@ class Entry:
 
     @property
     def translated(self) -> bool:
-        strings = self.msgstr_plural.values() if self.msgid_plural is not None else [self.msgstr]
-        return all(strings) and bool(strings)
+        if self.msgid_plural is None:
+            return bool(self.msgstr)  # no list made: merge and stats ask 50k times a catalog
+        strings = self.msgstr_plural.values()
+        return bool(strings) and all(strings)
 
     def set_fuzzy(self, fuzzy: bool) -> None:
         if fuzzy and not self.fuzzy:
