@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pipeline.i18n import po
 from pipeline.i18n.catalogs import po_path
 from tests.support import run_cli, tree_bytes
-from tests.support.broken_po import BROKEN, HEADER, VALID
+from tests.support.broken_po import BROKEN, HEADER, MISLABELLED, VALID
 
 # name in tests/support/broken_po.py -> (line, column, GNU's words). The line is GNU's and so is
 # a column where GNU names one (tests/i18n/test_po_gnu.py holds the parser to that); GNU's
@@ -52,6 +52,12 @@ REFUSED = {
     "non-ascii-header-after-comment-without-charset": (
         2, 1, "no header declares the charset of its non-ASCII bytes"),
     "non-ascii-without-header": (1, 1, "no header declares the charset of its non-ASCII bytes"),
+    "missing-msgstr-before-an-invalid-byte": (4, 1, "missing 'msgstr' section"),
+    # GNU: 5:10 "invalid multibyte sequence", the byte CP1252 lacks; ours: the label (below)
+    "utf8-bytes-declared-cp1252-with-a-byte-cp1252-lacks": (
+        2, 43, 'declares charset CP1252 but its bytes are UTF-8 (line 5 reads "Å\\x81Ã³dÅº" in '
+        'CP1252, "Łódź" in UTF-8); change the header to "Content-Type: text/plain; '
+        'charset=UTF-8"'),
 }
 
 
@@ -84,6 +90,64 @@ def test_declared_charsets_are_read_and_written_back_as_utf8(name, charset, text
     assert (catalog.charset, catalog.entries[0].msgstr) == (charset, text)
     written = po.dump(catalog)
     assert "charset=UTF-8" in catalog.header.msgstr and text.encode() in written
+
+
+# Refused on purpose though GNU reads them (it writes mojibake): named at the header's
+# `charset=`, the one place to change (an editor jumps to file:line:column), not at the first
+# non-ASCII message, which is named as the evidence; every such message is misread alike,
+# so naming one would suggest retyping it, which changes nothing.
+MISLABELLED_REFUSALS = {
+    "utf8-bytes-declared-iso-8859-1": (
+        5, 36, 'declares charset ISO-8859-1 but its bytes are UTF-8 (line 9 reads "financiÃ«le" '
+        'in ISO-8859-1, "financiële" in UTF-8); change the header to "Content-Type: '
+        'text/plain; charset=UTF-8"'),
+    "utf8-bytes-declared-koi8-r": (
+        2, 43, 'declares charset koi8-r but its bytes are UTF-8 (line 5 reads "п╪п╦я─" in '
+        'KOI8-R, "мир" in UTF-8); change the header to "Content-Type: text/plain; '
+        'charset=UTF-8"'),
+    "utf8-bytes-with-a-bom-declared-iso-8859-15": (
+        3, 43, 'declares charset ISO-8859-15 but its bytes are UTF-8 (line 6 reads "â\\x82¬" in '
+        'ISO-8859-15, "€" in UTF-8); change the header to "Content-Type: text/plain; '
+        'charset=UTF-8"'),
+}
+
+
+@pytest.mark.parametrize("name", MISLABELLED)
+def test_utf8_bytes_under_a_single_byte_label_are_refused_at_the_label_with_the_fix(name):
+    line, column, reason = MISLABELLED_REFUSALS[name]
+    with pytest.raises(po.POError) as caught:
+        po.parse(MISLABELLED[name], "nl.po")
+    assert str(caught.value) == f"nl.po:{line}:{column}: {reason}"
+
+
+def test_a_mislabelled_catalog_is_refused_though_it_holds_a_syntax_error_too():
+    """Read in the wrong charset, the label is the first thing to fix."""
+    data = MISLABELLED["utf8-bytes-declared-iso-8859-1"] + b'msgid "b"\nmsgstr "x" ;\n'
+    with pytest.raises(po.POError) as caught:
+        po.parse(data, "nl.po")
+    assert str(caught.value).startswith("nl.po:5:36: declares charset ISO-8859-1 but its bytes")
+
+
+def test_a_single_byte_label_is_judged_by_the_header_the_parse_finds():
+    """A message with a context and an empty msgid is no header, though it looks like one
+    at the file's start: the header after it says UTF-8, and the UTF-8 bytes are read."""
+    data = (b'msgctxt "c"\nmsgid ""\nmsgstr "charset=ISO-8859-1"\n\n'
+            + HEADER.encode() + 'msgid "a"\nmsgstr "financiële"\n'.encode())
+    catalog = po.parse(data, "nl.po")
+    assert (catalog.charset, catalog.entries[-1].msgstr) == ("UTF-8", "financiële")
+
+
+@pytest.mark.parametrize("name, charset, text", [
+    ("charset-iso-8859-1", "ISO-8859-1", "café"),  # é as the byte E9
+    ("latin1-bytes-that-are-not-utf8", "ISO-8859-1", "À la Â Straße é» x"),
+    ("cp1252-bytes-with-one-utf8-like-pair", "CP1252", "CAFÉ’ et été"),
+])
+def test_single_byte_bytes_that_are_not_utf8_are_read_in_their_charset(name, charset, text):
+    """A genuine Latin-1 (CP1252) file is read as before, also when some of its bytes would
+    begin a UTF-8 sequence, or even make one: only UTF-8 as a whole is refused."""
+    catalog = po.parse(VALID[name], "nl.po")
+    assert (catalog.charset, catalog.entries[0].msgstr) == (charset, text)
+    assert text.encode() in po.dump(catalog)
 
 
 def test_nul_made_by_an_escape_ends_the_string_as_in_gnu():
@@ -128,6 +192,27 @@ def test_catalogs_update_refuses_a_broken_catalog_with_one_line_and_writes_nothi
     line, column, reason = REFUSED[name]
     assert result.returncode == 1
     assert result.stderr == f"speerpunt: {path}:{line}:{column}: {reason}\n"
+    assert tree_bytes(locales, workdir / "output") == before
+
+
+@pytest.mark.slow
+def test_catalogs_update_refuses_a_utf8_catalog_labelled_latin1_and_writes_nothing(workdir):
+    """The issue's case: a translator's tool wrote UTF-8 under an ISO-8859-1 header; read as
+    Latin-1 it would be written back as `financiÃ«le`. Refused at the label, with the fix."""
+    locales = workdir / "locales"
+    path = po_path(locales, "nl")
+    data = path.read_bytes().replace(b"charset=UTF-8", b"charset=ISO-8859-1", 1)
+    path.write_bytes(data)
+    before_label = data[:data.index(b"charset=")]
+    line, column = before_label.count(b"\n") + 1, len(before_label.rsplit(b"\n", 1)[-1]) + 9
+    before = tree_bytes(locales, workdir / "output")
+    result = run_cli("catalogs", "update", "--locales", str(locales),
+                     "--output", str(workdir / "output"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"speerpunt: {path}:{line}:{column}: declares charset "
+                                    "ISO-8859-1 but its bytes are UTF-8 (line ")
+    assert result.stderr.endswith('; change the header to "Content-Type: text/plain; '
+                                  'charset=UTF-8"\n') and result.stderr.count("\n") == 1
     assert tree_bytes(locales, workdir / "output") == before
 
 

@@ -112,6 +112,27 @@ BROKEN = {
     "msgctxt-at-end-of-file": _po('msgid "a"\nmsgstr "x"\n\nmsgctxt "c"\n'),
     "escaped-unknown-charset-after-comments": _po(
         'msgid "a"\nmsgstr "x"\n', "# Dutch\n# team\n" + _charset("KLINGON\\0558")),
+    # a syntax error before an undecodable byte in the same block of the reader: GNU names
+    # the syntax error first (found by tests/i18n/test_po_fast_paths.py)
+    "missing-msgstr-before-an-invalid-byte": HEADER.encode()
+    + b'#~ msgid "a"\n#. extracted\nmsgid "\xe9"\nmsgstr ""\n',
+    # UTF-8 under a CP1252 label, with a byte CP1252 lacks ("Ł" is C5 81): GNU refuses the
+    # byte ("invalid multibyte sequence"), we name the label (see MISLABELLED)
+    "utf8-bytes-declared-cp1252-with-a-byte-cp1252-lacks": _po(
+        'msgid "a"\nmsgstr "Łódź"\n', _charset("CP1252")),
+}
+
+# Files GNU reads and we refuse on purpose: a header naming a single-byte charset over
+# bytes that are UTF-8 with multibyte sequences. GNU reads them in the named charset and
+# writes mojibake ("financiële" comes out as "financiÃ«le").
+MISLABELLED = {
+    "utf8-bytes-declared-iso-8859-1": _po(
+        '#. The figures table.\nmsgid "financial figures"\nmsgstr "financiële cijfers"\n',
+        'msgid ""\nmsgstr ""\n"Project-Id-Version: speerpunt\\n"\n"Language: nl\\n"\n'
+        '"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'),
+    "utf8-bytes-declared-koi8-r": _po('msgid "a"\nmsgstr "мир"\n', _charset("koi8-r")),
+    "utf8-bytes-with-a-bom-declared-iso-8859-15": b"\xef\xbb\xbf" + _po(
+        'msgid "a"\nmsgstr "5 €"\n', "# Team\n" + _charset("ISO-8859-15")),
 }
 
 VALID = {
@@ -194,4 +215,13 @@ VALID = {
     "obsolete-entries-written-last": _po('#~ msgid "o"\n#~ msgstr "p"\n\nmsgid "a"\nmsgstr "x"\n'
                                          '\n#~ msgid ""\n#~ msgstr "q"\n\nmsgid "b"\nmsgstr "y"\n'),
     "multiline-strings": _po('msgid ""\n"one\\n"\n"two"\nmsgstr "een\\ntwee\\n"\n'),
+    # Latin-1 whose bytes come close to UTF-8 but hold no valid multibyte sequence: "À" (C0,
+    # never in UTF-8), "Â " (a lead byte without its continuation), "Straße" (DF 65), "é»"
+    # (a three-byte lead with one continuation): read as Latin-1, as GNU reads them
+    "latin1-bytes-that-are-not-utf8": _charset("ISO-8859-1").encode()
+    + 'msgid "a"\nmsgstr "À la Â Straße é» x"\n'.encode("latin-1"),
+    # CP1252 holding one valid UTF-8 pair ("É’" is C9 92, UTF-8 for "ɒ") among bytes that are
+    # not UTF-8 ("été"): not UTF-8 as a whole, so read as CP1252, as GNU reads it
+    "cp1252-bytes-with-one-utf8-like-pair": _charset("CP1252").encode()
+    + 'msgid "a"\nmsgstr "CAFÉ’ et été"\n'.encode("cp1252"),
 }
