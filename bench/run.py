@@ -575,12 +575,14 @@ def export_scale(report: Report, versions: list[Version], clusters: int, runs: i
 # ---------------------------------------------------------------- 3. end to end
 
 
-def shipped_copy(where: Path) -> tuple[Path, Path]:
-    """Copies of the shipped output/ and locales/ under where (mtimes kept). They are the same
-    files in both versions (`git diff fc7711f HEAD -- output locales` is empty)."""
+def shipped_copy(where: Path, root: Path = ROOT) -> tuple[Path, Path]:
+    """Copies of the output/ and locales/ shipped in root (a version's source tree) under
+    where, mtimes kept. Each version runs on its own release's files: HEAD's have records the
+    previous release cannot read (organisations: its `export` stops on a KeyError, its `run`
+    refuses their losses), and `git diff fc7711f HEAD -- output locales` is no longer empty."""
     output, locales = where / "output", where / "locales"
-    copy_tree(ROOT / "output", output)
-    copy_tree(ROOT / "locales", locales)
+    copy_tree(root / "output", output)
+    copy_tree(root / "locales", locales)
     return output, locales
 
 
@@ -589,14 +591,15 @@ def end_to_end(report: Report, versions: list[Version], runs: int, timeout: floa
     where = WORK / "e2e"
     commands, arguments = {}, {}
     for version in versions:
-        output, locales = shipped_copy(where / version.name)
+        output, locales = shipped_copy(where / version.name, version.root)
         arguments[version.name] = ["run", "--snapshot", "--output", str(output),
                                    "--locales", str(locales)]
         commands[f"{version.name}: speerpunt run --snapshot"] = version.command(
             *arguments[version.name])
     noop = "no-op crawl (bench/noop_spider.py)"
     commands[noop] = [PYTHON, str(BENCH / "noop_spider.py")]
-    report.text(f"Each version on its own copy of the shipped output/ and locales/, made once; "
+    report.text(f"Each version on its own copy of its release's shipped output/ and locales/, "
+                "made once; "
                 "the snapshot pages (spiders/snapshot/) are the same files in both. One untimed "
                 f"warm-up run of each command, then {runs} alternating runs (the steady state "
                 "of a cron job). Both source trees are byte-compiled, as pip does for installed "
@@ -724,14 +727,15 @@ def translator_commands(report: Report, versions: list[Version], runs: int,
     where = WORK / "translator"
     arguments, commands = {}, {"python -c pass": [PYTHON, "-c", "pass"]}
     for version in versions:
-        output, locales = shipped_copy(where / version.name)
+        output, locales = shipped_copy(where / version.name, version.root)
         paths = ["--output", str(output), "--locales", str(locales)]
         for name in ("catalogs stats", "catalogs check", "export"):
             label = f"{version.name}: speerpunt {name}"
             arguments[label] = [*name.split(), *paths]
             commands[label] = version.command(*arguments[label])
-    report.text("On copies of the shipped output/ and locales/, one per version (mtimes kept, "
-                "so the shipped .mo files stay fresh); one untimed warm-up run each, then "
+    report.text("On copies of each version's own shipped output/ and locales/ (mtimes kept, "
+                "so compiled .mo files stay fresh; the warm-up compiles any missing); one "
+                "untimed warm-up run each, then "
                 f"{runs} alternating runs.")
     report.commands(commands)
     for label, command in commands.items():
