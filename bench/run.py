@@ -18,7 +18,8 @@ goal. No timing is ever asserted: goals are printed as met or missed.
 Figures:
 1. `catalogs update`, ~51k messages in en, nl and fr, beside `msgmerge -N --previous`;
 2. `export` at 10k clusters, first run and an unchanged second run;
-3. `run --snapshot` beside a bare Scrapy crawl of the same pages (bench/noop_spider.py);
+3. `run --snapshot` beside a bare Scrapy crawl of the pages it fetches (bench/noop_spider.py),
+   each version against its own: HEAD's 27 pages on 8 hosts, the previous release's 4;
 4. slots not measured yet: nine hosts against one, translation-memory pre-fill at 50k;
 5. translator commands beside `python -c pass`.
 
@@ -28,6 +29,7 @@ except the previous release's build. A full run rewrites bench/RESULTS.md;
 """
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -39,6 +41,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import correctness
 import generate
@@ -66,7 +69,8 @@ GOAL_UPDATE_MB = 200.0
 GOAL_UPDATE_VS_MSGMERGE = 0.28
 GOAL_EXPORT_FIRST_SECONDS = 6.0
 GOAL_EXPORT_UNCHANGED_SHARE = 0.30
-GOAL_E2E_RATIO = 1.10
+GOAL_E2E_RATIO = 1.10  # and ≤ 1.15× for the cluster pages issue:
+GOAL_E2E_CLUSTER_PAGES_RATIO = 1.15
 GOAL_NINE_HOSTS_RATIO = 1.5
 GOAL_PREFILL_SECONDS = 5.0
 GOAL_PREFILL_MB = 300.0
@@ -188,6 +192,7 @@ class Report:
     missed: list[str] = field(default_factory=list)
     profiles: list[Profile] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    e2e_pages: int | None = None  # what HEAD's run fetches, when its no-op crawl fetches the same
 
     def _emit(self, markdown: str, item: bool = False) -> None:
         if self.parts and self.last_item and not item:
@@ -587,59 +592,150 @@ def shipped_copy(where: Path, root: Path = ROOT) -> tuple[Path, Path]:
 
 
 def end_to_end(report: Report, versions: list[Version], runs: int, timeout: float) -> None:
-    report.heading("3. `speerpunt run --snapshot` beside a bare Scrapy crawl")
+    report.heading("3. `speerpunt run --snapshot` beside a bare Scrapy crawl of the same pages")
     where = WORK / "e2e"
-    commands, arguments = {}, {}
+    by_name = {version.name: version for version in versions}
+    commands, arguments, noops = {}, {}, {}
     for version in versions:
         output, locales = shipped_copy(where / version.name, version.root)
         arguments[version.name] = ["run", "--snapshot", "--output", str(output),
                                    "--locales", str(locales)]
         commands[f"{version.name}: speerpunt run --snapshot"] = version.command(
             *arguments[version.name])
-    noop = "no-op crawl (bench/noop_spider.py)"
-    commands[noop] = [PYTHON, str(BENCH / "noop_spider.py")]
+        noops[version.name] = noop_command(version)
+        commands[f"{version.name}'s no-op crawl"] = noops[version.name]
+    report.text("Each version's `run --snapshot` beside its own baseline, a bare Scrapy crawl "
+                "(bench/noop_spider.py) of exactly the pages that version's run fetches, "
+                "fetched the same way and doing nothing with them. HEAD crawls the overview "
+                "(robots.txt, the page, its two articles), then the seven organisations' sites "
+                "side by side (robots.txt of each host asked, home page, about page): its no-op "
+                "crawl runs the same CrawlerProcess sequence (an overview spider, then one "
+                "spider per site side by side) through HEAD's snapshot add-on (its in-process "
+                "server and download handler), robots.txt obeyed. The previous release crawls "
+                "only the overview: its no-op crawl (`--previous`, run by that release's "
+                "Python) fetches those 4 responses from that release's own snapshot server. "
+                "So each ratio is against the pages that version fetches; HEAD's and the "
+                "previous release's run times are not like for like.")
     report.text(f"Each version on its own copy of its release's shipped output/ and locales/, "
-                "made once; "
-                "the snapshot pages (spiders/snapshot/) are the same files in both. One untimed "
-                f"warm-up run of each command, then {runs} alternating runs (the steady state "
-                "of a cron job). Both source trees are byte-compiled, as pip does for installed "
-                "packages. The no-op crawl serves and fetches the same four responses with "
-                "HEAD's snapshot server and does nothing else. The ratio moves by about ±0.05 "
-                "with the machine's load: compare it only from a quiet machine.")
+                "made once. "
+                f"One untimed warm-up run of each command, then {runs} alternating runs (the "
+                "steady state of a cron job). Both source trees are byte-compiled, as pip does "
+                "for installed packages. The ratios move by about ±0.05 with the machine's "
+                "load: compare them only from a quiet machine.")
     report.commands(commands)
+    same_pages(report, versions, where, arguments, noops, timeout)
     for label, command in commands.items():
         warm = measure.run(command, cwd=where, timeout=timeout)
         log(f"warm-up {label}: {measure.describe(warm)}")
     series = measure.alternate(commands, runs, cwd=where, timeout=timeout,
                                progress=lambda text: log(f"e2e: {text}"))
-    baseline = series[noop]
-    rows = [[label, *row_timing(s), exit_codes(s), times(share(s.median, baseline.median), 3)]
+    baselines = {label: series[f"{label.split(':')[0]}'s no-op crawl"] for label in series
+                 if not label.endswith("no-op crawl")}
+    rows = [[label, *row_timing(s), exit_codes(s),
+             "—" if label.endswith("no-op crawl")
+             else times(share(s.median, baselines[label].median), 3)]
             for label, s in series.items()]
     report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
-                  "× no-op crawl"], rows)
+                  "× its no-op crawl"], rows)
     head = series["HEAD: speerpunt run --snapshot"]
     previous = series["previous: speerpunt run --snapshot"]
-    ratio = share(head.median, baseline.median, 3)
-    report.figure("run --snapshot ÷ no-op crawl of the same pages",
-                  f"{times(ratio, 3)} (by CPU time "
-                  f"{times(share(head.cpu_median, baseline.cpu_median), 3)})",
-                  f"previous {times(share(previous.median, baseline.median), 3)} "
-                  f"(no-op crawl {seconds(baseline)})",
-                  times(share(head.median, previous.median), 3), f"≤ {GOAL_E2E_RATIO}×",
-                  None if ratio is None else ratio <= GOAL_E2E_RATIO)
-    report.text(f"- HEAD {seconds(head)} − no-op crawl {seconds(baseline)} = "
-                f"{(head.median or 0) - (baseline.median or 0):+.3f} s; previous "
-                f"{(previous.median or 0) - (baseline.median or 0):+.3f} s. The ratio column "
-                "is HEAD's run ÷ the previous release's run.")
-    profiled = {f"{version.name}: speerpunt run --snapshot": [
-        version.python, "-m", "pyinstrument", "--no-color", version.speerpunt,
-        *arguments[version.name]] for version in versions}
-    profiled[noop] = [PYTHON, "-m", "pyinstrument", "--no-color", str(BENCH / "noop_spider.py")]
+    head_noop, previous_noop = series["HEAD's no-op crawl"], series["previous's no-op crawl"]
+    ratio = share(head.median, head_noop.median, 3)
+    previous_ratio = share(previous.median, previous_noop.median, 3)
+    pages = f"{report.e2e_pages} pages, 8 sites" if report.e2e_pages else "the same pages"
+    for goal, issue in ((GOAL_E2E_RATIO, "issue \"Speed back inside every goal\""),
+                        (GOAL_E2E_CLUSTER_PAGES_RATIO, "cluster pages issue")):
+        report.figure(f"run --snapshot ÷ no-op crawl of the same pages ({pages}; {issue})",
+                      f"{times(ratio, 3)} ({seconds(head)}; by CPU time "
+                      f"{times(share(head.cpu_median, head_noop.cpu_median), 3)})",
+                      f"no-op crawl of HEAD's pages {seconds(head_noop)}; previous "
+                      f"{times(previous_ratio, 3)} against its own no-op crawl of the "
+                      f"overview's 4 pages ({seconds(previous)} ÷ {seconds(previous_noop)})",
+                      f"{times(share(ratio, previous_ratio), 3)} (of the two ratios)",
+                      f"≤ {goal:.2f}×", None if ratio is None else ratio <= goal)
+    report.text(f"- HEAD {seconds(head)} − its no-op crawl {seconds(head_noop)} = "
+                f"{(head.median or 0) - (head_noop.median or 0):+.3f} s (CPU "
+                f"{(head.cpu_median or 0) - (head_noop.cpu_median or 0):+.3f} s); previous "
+                f"{seconds(previous)} − its no-op crawl {seconds(previous_noop)} = "
+                f"{(previous.median or 0) - (previous_noop.median or 0):+.3f} s. The ratio "
+                "column of the summary is HEAD's ratio ÷ the previous release's ratio.")
+    where_time_goes(report, by_name, where, arguments, noops, timeout)
 
+
+def noop_command(version: Version, *args: str) -> list[str]:
+    """The bare crawl matching version's run: HEAD's pages, or the previous release's."""
+    noop = str(BENCH / "noop_spider.py")
+    return [version.python, noop, *args] if version.name == "HEAD" \
+        else [version.python, noop, "--previous", *args]
+
+
+CRAWLED = re.compile(r"Crawled \((\d+)\) <(\w+) (\S+)>")
+
+
+def crawled_urls(log_text: str) -> list[str]:
+    """Every URL Scrapy's log says was fetched (`Crawled (200) <GET URL>`), a snapshot
+    server's port left out (each run starts its own)."""
+    return sorted(re.sub(r"^http://127\.0\.0\.1:\d+", "http://127.0.0.1", match.group(3))
+                  for match in CRAWLED.finditer(log_text))
+
+
+def same_pages(report: Report, versions: list[Version], where: Path,
+               arguments: dict[str, list[str]], noops: dict[str, list[str]],
+               timeout: float) -> None:
+    """Untimed: each run's fetched URLs (its debug log, its report.json) beside its no-op
+    crawl's (--urls); the counts and whether the URLs are the same are printed."""
+    report.subheading("Check: the same pages fetched")
+    rows = []
+    for version in versions:
+        scratch = where / "check" / version.name
+        output, locales = shipped_copy(scratch, version.root)
+        args = [*arguments[version.name], "-v", "-s", "LOG_LEVEL=DEBUG"]
+        args[args.index("--output") + 1], args[args.index("--locales") + 1] = \
+            str(output), str(locales)
+        result = measure.run(version.command(*args), cwd=scratch, timeout=timeout)
+        run_urls = crawled_urls(result.stderr + result.stdout)
+        try:
+            crawl = json.loads((output / "report.json").read_text())["crawl"]
+            reported = f"{crawl.get('requests')} requests, {crawl.get('pages')} pages"
+        except (OSError, ValueError, KeyError):
+            reported = "unreadable"
+        noop = measure.run([*noops[version.name], "--urls"], cwd=scratch, timeout=timeout)
+        noop_urls = sorted(re.sub(r"^http://127\.0\.0\.1:\d+", "http://127.0.0.1", line)
+                           for line in noop.stdout.split())
+        hosts = len({urlsplit(url).netloc for url in run_urls})
+        same = run_urls == noop_urls and result.returncode == 0 and noop.returncode == 0
+        rows.append([version.name, f"{len(run_urls)} on {hosts} host names", reported,
+                     str(len(noop_urls)), "yes" if same else "NO", exit_codes_of(result, noop)])
+        if version.name == "HEAD" and same:
+            report.e2e_pages = len(run_urls)
+        if not same:
+            missing, extra = sorted(set(run_urls) - set(noop_urls)), \
+                sorted(set(noop_urls) - set(run_urls))
+            report.text(f"- {version.name}: fetched by the run only: {missing or 'none'}; by "
+                        f"the no-op crawl only: {extra or 'none'}")
+        shutil.rmtree(scratch, ignore_errors=True)
+    report.text("One untimed run of each with Scrapy's debug log (`-v -s LOG_LEVEL=DEBUG`: "
+                "its `Crawled (200) <GET URL>` lines) and of its no-op crawl with `--urls`:")
+    report.table(["version", "run fetched (debug log)", "run's report.json crawl",
+                  "no-op crawl fetched", "same URLs", "exit (run, no-op)"], rows)
+
+
+def exit_codes_of(*results: measure.Measurement) -> str:
+    return ", ".join("timeout" if r.timed_out else str(r.returncode) for r in results)
+
+
+def where_time_goes(report: Report, versions: dict[str, Version], where: Path,
+                    arguments: dict[str, list[str]], noops: dict[str, list[str]],
+                    timeout: float) -> None:
+    """importtime of every command, HEAD's imports that its no-op crawl does without, and a
+    pyinstrument profile of HEAD, its no-op crawl and the previous release."""
     report.subheading("Where start-up time goes: `python -X importtime`")
-    traced_commands = {version.name: [version.python, "-X", "importtime", version.speerpunt,
-                                      *arguments[version.name]] for version in versions}
-    traced_commands["no-op crawl"] = [PYTHON, "-X", "importtime", str(BENCH / "noop_spider.py")]
+    traced_commands = {}
+    for name, version in versions.items():
+        traced_commands[name] = [version.python, "-X", "importtime", version.speerpunt,
+                                 *arguments[name]]
+        traced_commands[f"{name}'s no-op"] = [noops[name][0], "-X", "importtime",
+                                              *noops[name][1:]]
     report.commands(traced_commands)
     traced = {label: import_times(measure.run(command, cwd=where, timeout=timeout).stderr)
               for label, command in traced_commands.items()}
@@ -655,25 +751,51 @@ def end_to_end(report: Report, versions: list[Version], runs: int, timeout: floa
                  *(f"{top_level_ms(traced[label]):.1f}" for label in columns)])
     rows.append(["modules imported", *(str(len(traced[label])) for label in columns)])
     report.text("The top 10 top-level imports of HEAD's and of the previous release's "
-                "`run --snapshot`, by cumulative time in ms (each includes what it imported "
-                "first; one run each, so ±10 ms noise; a module is charged where it was first "
-                "imported, so the same package can sit under different parents):")
+                "`run --snapshot`, by cumulative time in ms, beside each one's no-op crawl "
+                "(each includes what it imported first; one run each, so ±10 ms noise; a "
+                "module is charged where it was first imported, so the same package can sit "
+                "under different parents):")
     report.table(["module (top level)", *(f"{label} (ms)" for label in columns)], rows)
+
+    noop_names = {entry.name for entry in traced["HEAD's no-op"]}
+    extra = [entry for entry in traced["HEAD"] if entry.name not in noop_names]
+    by_root: dict[str, list[Import]] = {}
+    for entry in extra:
+        by_root.setdefault(entry.name.split(".")[0], []).append(entry)
+    ranked = sorted(by_root.items(), key=lambda item: -sum(e.self_us for e in item[1]))
+    report.text(f"What HEAD's run imports that its no-op crawl does not: {len(extra)} modules, "
+                f"{sum(e.self_us for e in extra) / 1000:.1f} ms of their own top-level code "
+                f"(of {sum(e.self_us for e in traced['HEAD']) / 1000:.1f} ms for all "
+                f"{len(traced['HEAD'])} modules HEAD imports), by package:")
+    report.table(["package", "modules", "self (ms)", "largest (self ms)"],
+                 [[root, str(len(entries)), f"{sum(e.self_us for e in entries) / 1000:.1f}",
+                   ", ".join(f"{e.name} {e.self_us / 1000:.1f}"
+                             for e in sorted(entries, key=lambda e: -e.self_us)[:3])]
+                  for root, entries in ranked[:12]])
     deep = sorted(traced["HEAD"], key=lambda e: -e.self_us)[:10]
     report.text("Largest self times (the module's own top-level code), HEAD's run:")
     report.table(["module", "depth", "self (ms)", "cumulative (ms)"],
                  [[e.name, str(e.depth), f"{e.self_us / 1000:.1f}",
                    f"{e.cumulative_us / 1000:.1f}"] for e in deep])
 
-    report.subheading("Where the time goes: pyinstrument, the three side by side")
+    report.subheading("Where the time goes: pyinstrument, HEAD beside its no-op crawl")
     report.text("One untimed run of each under pyinstrument (library frames folded as "
-                "pyinstrument does by default); compare HEAD's tree with the no-op crawl's "
+                "pyinstrument does by default); compare HEAD's tree with its no-op crawl's "
                 "and the previous release's.")
+    head, previous = versions["HEAD"], versions["previous"]
+    profiled = {
+        "HEAD: speerpunt run --snapshot": [head.python, "-m", "pyinstrument", "--no-color",
+                                           head.speerpunt, *arguments["HEAD"]],
+        "HEAD's no-op crawl": [head.python, "-m", "pyinstrument", "--no-color",
+                               *noops["HEAD"][1:]],
+        "previous: speerpunt run --snapshot": [previous.python, "-m", "pyinstrument",
+                                               "--no-color", previous.speerpunt,
+                                               *arguments["previous"]]}
     for label, command in profiled.items():
         log(f"profiling: {shown(command)}")
         result = measure.run(command, cwd=where, timeout=timeout)
         report.text(f"{label}: `{shown(command)}`")
-        report.block(pyinstrument_tree(result, 40))
+        report.block(pyinstrument_tree(result, 75 if label.startswith("HEAD:") else 45))
 
 
 # ---------------------------------------------------------------- 4. slots
