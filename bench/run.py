@@ -1,6 +1,6 @@
 """Benchmarks that see regressions: HEAD beside the previous release, on the same inputs.
 
-Usage: python bench/run.py [--quick] [--timeout SECONDS]
+Usage: python bench/run.py [--quick] [--timeout SECONDS] [--only N ...]
 
 The previous release (PREVIOUS below) is built once into its own virtual
 environment under bench/work/previous/ (`git archive` of that commit, `pip
@@ -20,7 +20,8 @@ Figures:
 2. `export` at 10k clusters, first run and an unchanged second run;
 3. `run --snapshot` beside a bare Scrapy crawl of the pages it fetches (bench/noop_spider.py),
    each version against its own: HEAD's 27 pages on 8 hosts, the previous release's 4;
-4. slots not measured yet: nine hosts against one, translation-memory pre-fill at 50k;
+4. eight hosts each answering after 1 s against the overview and one site
+   (bench/slow_server.py); a slot not measured yet: translation-memory pre-fill at 50k;
 5. translator commands beside `python -c pass`.
 
 Generated data lives under bench/work/ (git-ignored), emptied at the start
@@ -71,7 +72,7 @@ GOAL_EXPORT_FIRST_SECONDS = 6.0
 GOAL_EXPORT_UNCHANGED_SHARE = 0.30
 GOAL_E2E_RATIO = 1.10  # and ≤ 1.15× for the cluster pages issue:
 GOAL_E2E_CLUSTER_PAGES_RATIO = 1.15
-GOAL_NINE_HOSTS_RATIO = 1.5
+GOAL_HOSTS_RATIO = 1.5
 GOAL_PREFILL_SECONDS = 5.0
 GOAL_PREFILL_MB = 300.0
 GOAL_TRANSLATOR_SECONDS = 0.3
@@ -798,21 +799,206 @@ def where_time_goes(report: Report, versions: dict[str, Version], where: Path,
         report.block(pyinstrument_tree(result, 75 if label.startswith("HEAD:") else 45))
 
 
-# ---------------------------------------------------------------- 4. slots
+# ---------------------------------------------------------------- 4. hosts side by side, slots
 
 
-def nine_hosts(report: Report) -> None:
-    """SLOT, not measured yet: 8 hosts each answering after 1 s, against one such host alone.
+HOSTS_DELAY = 1.0  # seconds every response of the slow server waits
+ONE_SITE = "flanders-food"  # the organisation crawled alone beside the overview
+OVERVIEW = "clusters"  # the overview's key in the registry
 
-    To fill: serve 9 local hosts (127.0.0.x) that each answer after 1 s, crawl all nine
-    and then one alone with HEAD and with the previous release (console scripts only),
-    alternating; figure = nine ÷ one, goal ≤ GOAL_NINE_HOSTS_RATIO; report.figure(...).
-    """
-    report.subheading("4a. Nine hosts against one (slot)")
-    report.text("not measured yet: 8 hosts each answering after 1 s beside one such host "
-                "alone, HEAD and previous side by side.")
-    report.figure("nine hosts ÷ one host (each answering after 1 s)", "not measured yet",
-                  "not measured yet", "—", f"≤ {GOAL_NINE_HOSTS_RATIO}×", None)
+
+def registry() -> dict[str, dict]:
+    """HEAD's registry of sources (pipeline/sources.json), read as data: by key."""
+    entries = json.loads((ROOT / "pipeline" / "sources.json").read_text(encoding="utf-8"))
+    return {entry["key"]: entry for entry in entries["sources"]}
+
+
+def site_pages(key: str) -> list[str]:
+    """An organisation's pages a run fetches: its home page, then its about page."""
+    entry = registry()[key]
+    return [entry["website"], *([entry["about"]] if entry.get("about") else [])]
+
+
+@dataclass
+class SlowServer:
+    """bench/slow_server.py in its own process: the snapshot, every answer after a delay."""
+
+    directory: Path
+    delay: float
+    log_file: Path
+    process: subprocess.Popen | None = None
+    url: str = ""
+
+    def __enter__(self) -> "SlowServer":
+        self.process = subprocess.Popen(
+            [PYTHON, str(BENCH / "slow_server.py"), "--delay", str(self.delay), "--log",
+             str(self.log_file), str(self.directory)],
+            stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.url = (self.process.stdout.readline() if self.process.stdout else "").strip()
+        if not self.url.startswith("http://"):
+            self.__exit__()
+            raise SystemExit("bench/slow_server.py did not start")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # the server we started, by its own pid
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class Timeline:
+    """One crawl's requests as the slow server saw them."""
+
+    requests: int
+    span: float  # first arrival to last answer, seconds
+    most_in_flight: int  # the most requests the server held at once
+    hosts_in_flight: int  # the most distinct hosts among them
+    overview_done: float  # seconds from the first arrival to the overview's last answer
+    sites_span: float  # from the first site request to the last answer
+
+
+def timeline(lines: list[str], overview_host: str) -> Timeline | None:
+    spans = []
+    for line in lines:
+        parts = line.split(maxsplit=2)
+        if len(parts) == 3:
+            spans.append((float(parts[0]), float(parts[1]),
+                          parts[2].lstrip("/").split("/", 1)[0]))
+    if not spans:
+        return None
+    start = min(arrived for arrived, _, _ in spans)
+    end = max(answered for _, answered, _ in spans)
+    most, hosts = 0, 0
+    for arrived, _, _ in spans:
+        held = [(a, b, host) for a, b, host in spans if a <= arrived < b]
+        most = max(most, len(held))
+        hosts = max(hosts, len({host for _, _, host in held}))
+    overview = [answered for _, answered, host in spans if host == overview_host]
+    sites = [arrived for arrived, _, host in spans if host != overview_host]
+    return Timeline(len(spans), end - start, most, hosts,
+                    (max(overview) - start) if overview else 0.0,
+                    (end - min(sites)) if sites else 0.0)
+
+
+def chain(pages: list[str]) -> int:
+    """Responses one after another to crawl pages in order, each host's robots.txt first."""
+    return len(pages) + len({urlsplit(page).hostname for page in pages})
+
+
+def floor_seconds(sites: list[str], delay: float) -> float:
+    """The least a run can take when every answer takes delay and nothing else does: the
+    overview's chain (robots.txt, the page, its two articles side by side), then the longest
+    site's chain (robots.txt of each host it asks, home page, about page)."""
+    return (3 + max((chain(site_pages(key)) for key in sites), default=0)) * delay
+
+
+def hosts_side_by_side(report: Report, runs: int, timeout: float, quick: bool) -> None:
+    report.subheading(f"4a. Eight hosts against one, each answering after {HOSTS_DELAY:g} s")
+    where = WORK / "hosts"
+    directory = ROOT / "spiders" / "snapshot"
+    log_file = where / "server.log"
+    where.mkdir(parents=True, exist_ok=True)
+    shipped = where / "shipped"
+    shipped_copy(shipped)
+    everyone = [key for key in registry() if key != OVERVIEW]
+    overview_host = urlsplit(registry()[OVERVIEW]["start_url"]).hostname
+    with SlowServer(directory, HOSTS_DELAY, log_file) as server:
+        base = ["--snapshot", str(directory), "-s", f"SPEERPUNT_SNAPSHOT={server.url}"]
+        one = ["--source", OVERVIEW, "--source", ONE_SITE]
+        all_label, one_label = "HEAD: 8 hosts", f"HEAD: overview + {ONE_SITE}"
+        runs_of = {all_label: where / "all", one_label: where / "one"}
+        commands = {
+            all_label: [SPEERPUNT, "run", *base, "--output", str(runs_of[all_label] / "output"),
+                        "--locales", str(runs_of[all_label] / "locales")],
+            one_label: [SPEERPUNT, "run", *base, *one,
+                        "--output", str(runs_of[one_label] / "output"),
+                        "--locales", str(runs_of[one_label] / "locales")],
+        }
+        noop_all, noop_one = "no-op crawl: 8 hosts", f"no-op crawl: overview + {ONE_SITE}"
+        if not quick:
+            commands[noop_all] = [PYTHON, str(BENCH / "noop_spider.py"), "--base", server.url]
+            commands[noop_one] = [*commands[noop_all], "--only", ONE_SITE]
+        report.text(
+            f"bench/slow_server.py serves spiders/snapshot/ as `/<host>/<path>` (HEAD's "
+            f"`SnapshotHandler`), a thread per request, each answered after {HOSTS_DELAY:g} s; "
+            "the runs are routed to it with `-s SPEERPUNT_SNAPSHOT=URL` (the add-on then "
+            "starts no server of its own). All 8 hosts (the overview, then the 7 "
+            f"organisations' sites) against the overview and one site ({ONE_SITE}): a run "
+            "always crawls the overview first, since it names the sites. Each run on a fresh "
+            "copy of the shipped output/ and locales/ (untimed). "
+            + ("" if quick else "The no-op crawl (bench/noop_spider.py --base URL) fetches the "
+               "same pages from the same server, for the floor Scrapy itself reaches. ")
+            + f"{runs} alternating rounds"
+            + (", no warm-up (quick run)." if quick else ", after one untimed warm-up each."))
+        report.commands(commands)
+        timelines: dict[str, Timeline | None] = {}
+
+        def prepare(label):
+            if label in runs_of:
+                copy_tree(shipped, runs_of[label])
+            log_file.write_text("")
+
+        def after(label, measurement):
+            timelines[label] = timeline(log_file.read_text().splitlines(), overview_host)
+
+        if not quick:
+            for label, command in commands.items():
+                prepare(label)
+                log(f"warm-up {label}: {measure.describe(measure.run(command, timeout=timeout))}")
+        series = measure.alternate(commands, runs, prepare=prepare, after=after,
+                                   timeout=timeout, progress=lambda text: log(f"hosts: {text}"))
+    floors = {all_label: floor_seconds(everyone, HOSTS_DELAY),
+              one_label: floor_seconds([ONE_SITE], HOSTS_DELAY)}
+    floors[noop_all], floors[noop_one] = floors[all_label], floors[one_label]
+    rows = []
+    for label, s in series.items():
+        seen = timelines.get(label)
+        rows.append([label, *row_timing(s), exit_codes(s), f"{floors[label]:.0f} s",
+                     "—" if seen is None else str(seen.requests),
+                     "—" if seen is None else f"{seen.most_in_flight} ({seen.hosts_in_flight})",
+                     "—" if seen is None else f"{seen.overview_done:.2f} / {seen.sites_span:.2f}"])
+    report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
+                  "floor", "requests", "most in flight (hosts)", "overview done / sites (s)"],
+                 rows)
+    report.text(f"Floor: the answers' waits alone along the longest chain of requests that "
+                f"must follow one another ({HOSTS_DELAY:g} s each): the overview's robots.txt, "
+                "page and articles (3), then the slowest site's robots.txt, home page and "
+                "about page, plus one more robots.txt where the about page is on another host "
+                "(bluecluster.be, catalisti.be: 4; the others 3). The last three columns are "
+                "from the server's log of the last run: requests answered, the most held at "
+                "once (and on how many hosts), and seconds from the first request until the "
+                "overview's last answer / from the first site request to the last answer.")
+    head_all, head_one = series[all_label], series[one_label]
+    ratio = share(head_all.median, head_one.median)
+    floor_ratio = floors[all_label] / floors[one_label]
+    noop_ratio = "" if quick else (
+        f"; no-op crawl {times(share(series[noop_all].median, series[noop_one].median))} "
+        f"({seconds(series[noop_all])} ÷ {seconds(series[noop_one])})")
+    one_by_one = sum(chain(site_pages(key)) for key in everyone) * HOSTS_DELAY
+    report.figure(f"8 hosts ÷ overview + one site, each answering after {HOSTS_DELAY:g} s",
+                  f"{times(ratio)} ({with_cpu(head_all)})",
+                  f"overview + {ONE_SITE} {with_cpu(head_one)}; floor "
+                  f"{floors[all_label]:.0f} s ÷ {floors[one_label]:.0f} s = {floor_ratio:.2f}×"
+                  f"{noop_ratio}",
+                  "— (the previous release crawls one host)", f"≤ {GOAL_HOSTS_RATIO}×",
+                  None if ratio is None else ratio <= GOAL_HOSTS_RATIO)
+    seen = timelines.get(all_label)
+    if seen is not None:
+        report.text(f"- Side by side: in HEAD's last 8-host run the server held up to "
+                    f"{seen.most_in_flight} requests at once, on {seen.hosts_in_flight} hosts; "
+                    f"the 7 sites took {seen.sites_span:.2f} s from their first request to the "
+                    f"last answer (one after another they would take about "
+                    f"{one_by_one:.0f} s). Politeness: "
+                    "each site is its own crawler, so CONCURRENT_REQUESTS (16) and "
+                    "CONCURRENT_REQUESTS_PER_DOMAIN (2) limit each host alone, never hosts "
+                    "against each other; a snapshot run has no DOWNLOAD_DELAY and no "
+                    "AutoThrottle (a live run has both, per host).")
+    shutil.rmtree(where, ignore_errors=True)
 
 
 def memory_prefill(report: Report) -> None:
@@ -832,11 +1018,12 @@ def memory_prefill(report: Report) -> None:
                   "not measured yet", "—", f"≤ {GOAL_PREFILL_MB:.0f} MB", None)
 
 
-def slots(report: Report) -> None:
-    report.heading("4. Not measured yet")
-    report.text("Slots left for figures other engineers will fill (functions `nine_hosts` and "
+def slots(report: Report, runs: int, timeout: float) -> None:
+    report.heading("4. Hosts side by side; a slot not measured yet")
+    report.text("4a measures hosts crawled side by side (function `hosts_side_by_side`); 4b is "
+                "a slot left for a figure another engineer will fill (function "
                 "`memory_prefill` in bench/run.py).")
-    nine_hosts(report)
+    hosts_side_by_side(report, runs, timeout, report.quick)
     memory_prefill(report)
 
 
@@ -996,7 +1183,11 @@ def main(argv: list[str] | None = None) -> int:
                              "bench/work/RESULTS-quick.md")
     parser.add_argument("--timeout", type=float, default=measure.TIMEOUT,
                         help="cap per command run in seconds (default 300)")
+    parser.add_argument("--only", type=int, action="append", choices=range(1, 6), default=[],
+                        metavar="N", help="run only section N (1-5, repeatable); writes "
+                                          "bench/work/RESULTS-partial.md, never RESULTS.md")
     args = parser.parse_args(argv)
+    wanted = set(args.only or range(1, 6))
     measure.TIMEOUT = args.timeout
     began, started = time.perf_counter(), datetime.now(UTC)
     clean_work()
@@ -1015,19 +1206,26 @@ def main(argv: list[str] | None = None) -> int:
                 f"medians are compared; runs capped at {measure.TIMEOUT:.0f} s. Ratios are "
                 "HEAD ÷ previous unless a column says otherwise. No timing is asserted "
                 "anywhere.")
-    catalogs_update(report, versions,
-                    QUICK_CATALOG_CLUSTERS if args.quick else CATALOG_CLUSTERS, runs,
-                    measure.TIMEOUT)
-    export_scale(report, versions, QUICK_EXPORT_CLUSTERS if args.quick else EXPORT_CLUSTERS,
-                 runs, measure.TIMEOUT)
-    end_to_end(report, versions, 3 if args.quick else 15, measure.TIMEOUT)  # noisiest ratio
-    slots(report)
-    translator_commands(report, versions, 3 if args.quick else 9, measure.TIMEOUT)
+    if 1 in wanted:
+        catalogs_update(report, versions,
+                        QUICK_CATALOG_CLUSTERS if args.quick else CATALOG_CLUSTERS, runs,
+                        measure.TIMEOUT)
+    if 2 in wanted:
+        export_scale(report, versions,
+                     QUICK_EXPORT_CLUSTERS if args.quick else EXPORT_CLUSTERS, runs,
+                     measure.TIMEOUT)
+    if 3 in wanted:  # the noisiest ratio: more runs
+        end_to_end(report, versions, 3 if args.quick else 15, measure.TIMEOUT)
+    if 4 in wanted:
+        slots(report, 2 if args.quick else 5, measure.TIMEOUT)
+    if 5 in wanted:
+        translator_commands(report, versions, 3 if args.quick else 9, measure.TIMEOUT)
     summary(report)
     profiles(report, measure.TIMEOUT)
     report.text(f"\nLoad average at the end: {load()}. "
                 f"The whole benchmark took {(time.perf_counter() - began) / 60:.1f} min.")
-    target = WORK / "RESULTS-quick.md" if args.quick else RESULTS
+    target = WORK / "RESULTS-partial.md" if args.only \
+        else WORK / "RESULTS-quick.md" if args.quick else RESULTS
     markdown = "".join(report.parts)
     while "\n\n\n" in markdown:
         markdown = markdown.replace("\n\n\n", "\n\n")
