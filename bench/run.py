@@ -961,18 +961,21 @@ def hosts_side_by_side(report: Report, runs: int, timeout: float, quick: bool) -
         rows.append([label, *row_timing(s), exit_codes(s), f"{floors[label]:.0f} s",
                      "—" if seen is None else str(seen.requests),
                      "—" if seen is None else f"{seen.most_in_flight} ({seen.hosts_in_flight})",
-                     "—" if seen is None else f"{seen.overview_done:.2f} / {seen.sites_span:.2f}"])
+                     "—" if seen is None
+                     else f"{seen.span:.2f} / {seen.overview_done:.2f} / {seen.sites_span:.2f}"])
     report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
-                  "floor", "requests", "most in flight (hosts)", "overview done / sites (s)"],
-                 rows)
+                  "floor", "requests", "most in flight (hosts)",
+                  "requests / overview / sites (s)"], rows)
     report.text(f"Floor: the answers' waits alone along the longest chain of requests that "
                 f"must follow one another ({HOSTS_DELAY:g} s each): the overview's robots.txt, "
                 "page and articles (3), then the slowest site's robots.txt, home page and "
                 "about page, plus one more robots.txt where the about page is on another host "
                 "(bluecluster.be, catalisti.be: 4; the others 3). The last three columns are "
                 "from the server's log of the last run: requests answered, the most held at "
-                "once (and on how many hosts), and seconds from the first request until the "
-                "overview's last answer / from the first site request to the last answer.")
+                "once (and on how many hosts), and seconds from the first request to the last "
+                "answer / from the first request until the overview's last answer / from the "
+                "first site request to the last answer; the rest of the median is the process "
+                "starting, importing and publishing.")
     head_all, head_one = series[all_label], series[one_label]
     ratio = share(head_all.median, head_one.median)
     floor_ratio = floors[all_label] / floors[one_label]
