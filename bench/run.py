@@ -1,6 +1,6 @@
 """Benchmarks that see regressions: HEAD beside the previous release, on the same inputs.
 
-Usage: python bench/run.py [--quick] [--timeout SECONDS]
+Usage: python bench/run.py [--quick] [--timeout SECONDS] [--only N ...]
 
 The previous release (PREVIOUS below) is built once into its own virtual
 environment under bench/work/previous/ (`git archive` of that commit, `pip
@@ -18,8 +18,10 @@ goal. No timing is ever asserted: goals are printed as met or missed.
 Figures:
 1. `catalogs update`, ~51k messages in en, nl and fr, beside `msgmerge -N --previous`;
 2. `export` at 10k clusters, first run and an unchanged second run;
-3. `run --snapshot` beside a bare Scrapy crawl of the same pages (bench/noop_spider.py);
-4. slots not measured yet: nine hosts against one, translation-memory pre-fill at 50k;
+3. `run --snapshot` beside a bare Scrapy crawl of the pages it fetches (bench/noop_spider.py),
+   each version against its own: HEAD's 27 pages on 8 hosts, the previous release's 4;
+4. eight hosts each answering after 1 s against the overview and one site
+   (bench/slow_server.py); a slot not measured yet: translation-memory pre-fill at 50k;
 5. translator commands beside `python -c pass`.
 
 Generated data lives under bench/work/ (git-ignored), emptied at the start
@@ -28,6 +30,7 @@ except the previous release's build. A full run rewrites bench/RESULTS.md;
 """
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -39,6 +42,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import correctness
 import generate
@@ -66,8 +70,9 @@ GOAL_UPDATE_MB = 200.0
 GOAL_UPDATE_VS_MSGMERGE = 0.28
 GOAL_EXPORT_FIRST_SECONDS = 6.0
 GOAL_EXPORT_UNCHANGED_SHARE = 0.30
-GOAL_E2E_RATIO = 1.10
-GOAL_NINE_HOSTS_RATIO = 1.5
+GOAL_E2E_RATIO = 1.10  # and ≤ 1.15× for the cluster pages issue:
+GOAL_E2E_CLUSTER_PAGES_RATIO = 1.15
+GOAL_HOSTS_RATIO = 1.5
 GOAL_PREFILL_SECONDS = 5.0
 GOAL_PREFILL_MB = 300.0
 GOAL_TRANSLATOR_SECONDS = 0.3
@@ -188,6 +193,7 @@ class Report:
     missed: list[str] = field(default_factory=list)
     profiles: list[Profile] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    e2e_pages: int | None = None  # what HEAD's run fetches, when its no-op crawl fetches the same
 
     def _emit(self, markdown: str, item: bool = False) -> None:
         if self.parts and self.last_item and not item:
@@ -575,68 +581,162 @@ def export_scale(report: Report, versions: list[Version], clusters: int, runs: i
 # ---------------------------------------------------------------- 3. end to end
 
 
-def shipped_copy(where: Path) -> tuple[Path, Path]:
-    """Copies of the shipped output/ and locales/ under where (mtimes kept). They are the same
-    files in both versions (`git diff fc7711f HEAD -- output locales` is empty)."""
+def shipped_copy(where: Path, root: Path = ROOT) -> tuple[Path, Path]:
+    """Copies of the output/ and locales/ shipped in root (a version's source tree) under
+    where, mtimes kept. Each version runs on its own release's files: HEAD's have records the
+    previous release cannot read (organisations: its `export` stops on a KeyError, its `run`
+    refuses their losses), and `git diff fc7711f HEAD -- output locales` is no longer empty."""
     output, locales = where / "output", where / "locales"
-    copy_tree(ROOT / "output", output)
-    copy_tree(ROOT / "locales", locales)
+    copy_tree(root / "output", output)
+    copy_tree(root / "locales", locales)
     return output, locales
 
 
 def end_to_end(report: Report, versions: list[Version], runs: int, timeout: float) -> None:
-    report.heading("3. `speerpunt run --snapshot` beside a bare Scrapy crawl")
+    report.heading("3. `speerpunt run --snapshot` beside a bare Scrapy crawl of the same pages")
     where = WORK / "e2e"
-    commands, arguments = {}, {}
+    by_name = {version.name: version for version in versions}
+    commands, arguments, noops = {}, {}, {}
     for version in versions:
-        output, locales = shipped_copy(where / version.name)
+        output, locales = shipped_copy(where / version.name, version.root)
         arguments[version.name] = ["run", "--snapshot", "--output", str(output),
                                    "--locales", str(locales)]
         commands[f"{version.name}: speerpunt run --snapshot"] = version.command(
             *arguments[version.name])
-    noop = "no-op crawl (bench/noop_spider.py)"
-    commands[noop] = [PYTHON, str(BENCH / "noop_spider.py")]
-    report.text(f"Each version on its own copy of the shipped output/ and locales/, made once; "
-                "the snapshot pages (spiders/snapshot/) are the same files in both. One untimed "
-                f"warm-up run of each command, then {runs} alternating runs (the steady state "
-                "of a cron job). Both source trees are byte-compiled, as pip does for installed "
-                "packages. The no-op crawl serves and fetches the same four responses with "
-                "HEAD's snapshot server and does nothing else. The ratio moves by about ±0.05 "
-                "with the machine's load: compare it only from a quiet machine.")
+        noops[version.name] = noop_command(version)
+        commands[f"{version.name}'s no-op crawl"] = noops[version.name]
+    report.text("Each version's `run --snapshot` beside its own baseline, a bare Scrapy crawl "
+                "(bench/noop_spider.py) of exactly the pages that version's run fetches, "
+                "fetched the same way and doing nothing with them. HEAD crawls the overview "
+                "(robots.txt, the page, its two articles), then the seven organisations' sites "
+                "side by side (robots.txt of each host asked, home page, about page): its no-op "
+                "crawl runs the same CrawlerProcess sequence (an overview spider, then one "
+                "spider per site side by side) through HEAD's snapshot add-on (its in-process "
+                "server and download handler), robots.txt obeyed. The previous release crawls "
+                "only the overview: its no-op crawl (`--previous`, run by that release's "
+                "Python) fetches those 4 responses from that release's own snapshot server. "
+                "So each ratio is against the pages that version fetches; HEAD's and the "
+                "previous release's run times are not like for like.")
+    report.text(f"Each version on its own copy of its release's shipped output/ and locales/, "
+                "made once. "
+                f"One untimed warm-up run of each command, then {runs} alternating runs (the "
+                "steady state of a cron job). Both source trees are byte-compiled, as pip does "
+                "for installed packages. The ratios move by about ±0.05 with the machine's "
+                "load: compare them only from a quiet machine.")
     report.commands(commands)
+    same_pages(report, versions, where, arguments, noops, timeout)
     for label, command in commands.items():
         warm = measure.run(command, cwd=where, timeout=timeout)
         log(f"warm-up {label}: {measure.describe(warm)}")
     series = measure.alternate(commands, runs, cwd=where, timeout=timeout,
                                progress=lambda text: log(f"e2e: {text}"))
-    baseline = series[noop]
-    rows = [[label, *row_timing(s), exit_codes(s), times(share(s.median, baseline.median), 3)]
+    baselines = {label: series[f"{label.split(':')[0]}'s no-op crawl"] for label in series
+                 if not label.endswith("no-op crawl")}
+    rows = [[label, *row_timing(s), exit_codes(s),
+             "—" if label.endswith("no-op crawl")
+             else times(share(s.median, baselines[label].median), 3)]
             for label, s in series.items()]
     report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
-                  "× no-op crawl"], rows)
+                  "× its no-op crawl"], rows)
     head = series["HEAD: speerpunt run --snapshot"]
     previous = series["previous: speerpunt run --snapshot"]
-    ratio = share(head.median, baseline.median, 3)
-    report.figure("run --snapshot ÷ no-op crawl of the same pages",
-                  f"{times(ratio, 3)} (by CPU time "
-                  f"{times(share(head.cpu_median, baseline.cpu_median), 3)})",
-                  f"previous {times(share(previous.median, baseline.median), 3)} "
-                  f"(no-op crawl {seconds(baseline)})",
-                  times(share(head.median, previous.median), 3), f"≤ {GOAL_E2E_RATIO}×",
-                  None if ratio is None else ratio <= GOAL_E2E_RATIO)
-    report.text(f"- HEAD {seconds(head)} − no-op crawl {seconds(baseline)} = "
-                f"{(head.median or 0) - (baseline.median or 0):+.3f} s; previous "
-                f"{(previous.median or 0) - (baseline.median or 0):+.3f} s. The ratio column "
-                "is HEAD's run ÷ the previous release's run.")
-    profiled = {f"{version.name}: speerpunt run --snapshot": [
-        version.python, "-m", "pyinstrument", "--no-color", version.speerpunt,
-        *arguments[version.name]] for version in versions}
-    profiled[noop] = [PYTHON, "-m", "pyinstrument", "--no-color", str(BENCH / "noop_spider.py")]
+    head_noop, previous_noop = series["HEAD's no-op crawl"], series["previous's no-op crawl"]
+    ratio = share(head.median, head_noop.median, 3)
+    previous_ratio = share(previous.median, previous_noop.median, 3)
+    pages = f"{report.e2e_pages} pages, 8 sites" if report.e2e_pages else "the same pages"
+    for goal, issue in ((GOAL_E2E_RATIO, "issue \"Speed back inside every goal\""),
+                        (GOAL_E2E_CLUSTER_PAGES_RATIO, "cluster pages issue")):
+        report.figure(f"run --snapshot ÷ no-op crawl of the same pages ({pages}; {issue})",
+                      f"{times(ratio, 3)} ({seconds(head)}; by CPU time "
+                      f"{times(share(head.cpu_median, head_noop.cpu_median), 3)})",
+                      f"no-op crawl of HEAD's pages {seconds(head_noop)}; previous "
+                      f"{times(previous_ratio, 3)} against its own no-op crawl of the "
+                      f"overview's 4 pages ({seconds(previous)} ÷ {seconds(previous_noop)})",
+                      f"{times(share(ratio, previous_ratio), 3)} (of the two ratios)",
+                      f"≤ {goal:.2f}×", None if ratio is None else ratio <= goal)
+    report.text(f"- HEAD {seconds(head)} − its no-op crawl {seconds(head_noop)} = "
+                f"{(head.median or 0) - (head_noop.median or 0):+.3f} s (CPU "
+                f"{(head.cpu_median or 0) - (head_noop.cpu_median or 0):+.3f} s); previous "
+                f"{seconds(previous)} − its no-op crawl {seconds(previous_noop)} = "
+                f"{(previous.median or 0) - (previous_noop.median or 0):+.3f} s. The ratio "
+                "column of the summary is HEAD's ratio ÷ the previous release's ratio.")
+    where_time_goes(report, by_name, where, arguments, noops, timeout)
 
+
+def noop_command(version: Version, *args: str) -> list[str]:
+    """The bare crawl matching version's run: HEAD's pages, or the previous release's."""
+    noop = str(BENCH / "noop_spider.py")
+    return [version.python, noop, *args] if version.name == "HEAD" \
+        else [version.python, noop, "--previous", *args]
+
+
+CRAWLED = re.compile(r"Crawled \((\d+)\) <(\w+) (\S+)>")
+
+
+def crawled_urls(log_text: str) -> list[str]:
+    """Every URL Scrapy's log says was fetched (`Crawled (200) <GET URL>`), a snapshot
+    server's port left out (each run starts its own)."""
+    return sorted(re.sub(r"^http://127\.0\.0\.1:\d+", "http://127.0.0.1", match.group(3))
+                  for match in CRAWLED.finditer(log_text))
+
+
+def same_pages(report: Report, versions: list[Version], where: Path,
+               arguments: dict[str, list[str]], noops: dict[str, list[str]],
+               timeout: float) -> None:
+    """Untimed: each run's fetched URLs (its debug log, its report.json) beside its no-op
+    crawl's (--urls); the counts and whether the URLs are the same are printed."""
+    report.subheading("Check: the same pages fetched")
+    rows = []
+    for version in versions:
+        scratch = where / "check" / version.name
+        output, locales = shipped_copy(scratch, version.root)
+        args = [*arguments[version.name], "-v", "-s", "LOG_LEVEL=DEBUG"]
+        args[args.index("--output") + 1], args[args.index("--locales") + 1] = \
+            str(output), str(locales)
+        result = measure.run(version.command(*args), cwd=scratch, timeout=timeout)
+        run_urls = crawled_urls(result.stderr + result.stdout)
+        try:
+            crawl = json.loads((output / "report.json").read_text())["crawl"]
+            reported = f"{crawl.get('requests')} requests, {crawl.get('pages')} pages"
+        except (OSError, ValueError, KeyError):
+            reported = "unreadable"
+        noop = measure.run([*noops[version.name], "--urls"], cwd=scratch, timeout=timeout)
+        noop_urls = sorted(re.sub(r"^http://127\.0\.0\.1:\d+", "http://127.0.0.1", line)
+                           for line in noop.stdout.split())
+        hosts = len({urlsplit(url).netloc for url in run_urls})
+        same = run_urls == noop_urls and result.returncode == 0 and noop.returncode == 0
+        rows.append([version.name, f"{len(run_urls)} on {hosts} host names", reported,
+                     str(len(noop_urls)), "yes" if same else "NO", exit_codes_of(result, noop)])
+        if version.name == "HEAD" and same:
+            report.e2e_pages = len(run_urls)
+        if not same:
+            missing, extra = sorted(set(run_urls) - set(noop_urls)), \
+                sorted(set(noop_urls) - set(run_urls))
+            report.text(f"- {version.name}: fetched by the run only: {missing or 'none'}; by "
+                        f"the no-op crawl only: {extra or 'none'}")
+        shutil.rmtree(scratch, ignore_errors=True)
+    report.text("One untimed run of each with Scrapy's debug log (`-v -s LOG_LEVEL=DEBUG`: "
+                "its `Crawled (200) <GET URL>` lines) and of its no-op crawl with `--urls`:")
+    report.table(["version", "run fetched (debug log)", "run's report.json crawl",
+                  "no-op crawl fetched", "same URLs", "exit (run, no-op)"], rows)
+
+
+def exit_codes_of(*results: measure.Measurement) -> str:
+    return ", ".join("timeout" if r.timed_out else str(r.returncode) for r in results)
+
+
+def where_time_goes(report: Report, versions: dict[str, Version], where: Path,
+                    arguments: dict[str, list[str]], noops: dict[str, list[str]],
+                    timeout: float) -> None:
+    """importtime of every command, HEAD's imports that its no-op crawl does without, and a
+    pyinstrument profile of HEAD, its no-op crawl and the previous release."""
     report.subheading("Where start-up time goes: `python -X importtime`")
-    traced_commands = {version.name: [version.python, "-X", "importtime", version.speerpunt,
-                                      *arguments[version.name]] for version in versions}
-    traced_commands["no-op crawl"] = [PYTHON, "-X", "importtime", str(BENCH / "noop_spider.py")]
+    traced_commands = {}
+    for name, version in versions.items():
+        traced_commands[name] = [version.python, "-X", "importtime", version.speerpunt,
+                                 *arguments[name]]
+        traced_commands[f"{name}'s no-op"] = [noops[name][0], "-X", "importtime",
+                                              *noops[name][1:]]
     report.commands(traced_commands)
     traced = {label: import_times(measure.run(command, cwd=where, timeout=timeout).stderr)
               for label, command in traced_commands.items()}
@@ -652,42 +752,256 @@ def end_to_end(report: Report, versions: list[Version], runs: int, timeout: floa
                  *(f"{top_level_ms(traced[label]):.1f}" for label in columns)])
     rows.append(["modules imported", *(str(len(traced[label])) for label in columns)])
     report.text("The top 10 top-level imports of HEAD's and of the previous release's "
-                "`run --snapshot`, by cumulative time in ms (each includes what it imported "
-                "first; one run each, so ±10 ms noise; a module is charged where it was first "
-                "imported, so the same package can sit under different parents):")
+                "`run --snapshot`, by cumulative time in ms, beside each one's no-op crawl "
+                "(each includes what it imported first; one run each, so ±10 ms noise; a "
+                "module is charged where it was first imported, so the same package can sit "
+                "under different parents):")
     report.table(["module (top level)", *(f"{label} (ms)" for label in columns)], rows)
+
+    noop_names = {entry.name for entry in traced["HEAD's no-op"]}
+    extra = [entry for entry in traced["HEAD"] if entry.name not in noop_names]
+    by_root: dict[str, list[Import]] = {}
+    for entry in extra:
+        by_root.setdefault(entry.name.split(".")[0], []).append(entry)
+    ranked = sorted(by_root.items(), key=lambda item: -sum(e.self_us for e in item[1]))
+    report.text(f"What HEAD's run imports that its no-op crawl does not: {len(extra)} modules, "
+                f"{sum(e.self_us for e in extra) / 1000:.1f} ms of their own top-level code "
+                f"(of {sum(e.self_us for e in traced['HEAD']) / 1000:.1f} ms for all "
+                f"{len(traced['HEAD'])} modules HEAD imports), by package:")
+    report.table(["package", "modules", "self (ms)", "largest (self ms)"],
+                 [[root, str(len(entries)), f"{sum(e.self_us for e in entries) / 1000:.1f}",
+                   ", ".join(f"{e.name} {e.self_us / 1000:.1f}"
+                             for e in sorted(entries, key=lambda e: -e.self_us)[:3])]
+                  for root, entries in ranked[:12]])
     deep = sorted(traced["HEAD"], key=lambda e: -e.self_us)[:10]
     report.text("Largest self times (the module's own top-level code), HEAD's run:")
     report.table(["module", "depth", "self (ms)", "cumulative (ms)"],
                  [[e.name, str(e.depth), f"{e.self_us / 1000:.1f}",
                    f"{e.cumulative_us / 1000:.1f}"] for e in deep])
 
-    report.subheading("Where the time goes: pyinstrument, the three side by side")
+    report.subheading("Where the time goes: pyinstrument, HEAD beside its no-op crawl")
     report.text("One untimed run of each under pyinstrument (library frames folded as "
-                "pyinstrument does by default); compare HEAD's tree with the no-op crawl's "
+                "pyinstrument does by default); compare HEAD's tree with its no-op crawl's "
                 "and the previous release's.")
+    head, previous = versions["HEAD"], versions["previous"]
+    profiled = {
+        "HEAD: speerpunt run --snapshot": [head.python, "-m", "pyinstrument", "--no-color",
+                                           head.speerpunt, *arguments["HEAD"]],
+        "HEAD's no-op crawl": [head.python, "-m", "pyinstrument", "--no-color",
+                               *noops["HEAD"][1:]],
+        "previous: speerpunt run --snapshot": [previous.python, "-m", "pyinstrument",
+                                               "--no-color", previous.speerpunt,
+                                               *arguments["previous"]]}
     for label, command in profiled.items():
         log(f"profiling: {shown(command)}")
         result = measure.run(command, cwd=where, timeout=timeout)
         report.text(f"{label}: `{shown(command)}`")
-        report.block(pyinstrument_tree(result, 40))
+        report.block(pyinstrument_tree(result, 75 if label.startswith("HEAD:") else 45))
 
 
-# ---------------------------------------------------------------- 4. slots
+# ---------------------------------------------------------------- 4. hosts side by side, slots
 
 
-def nine_hosts(report: Report) -> None:
-    """SLOT, not measured yet: 8 hosts each answering after 1 s, against one such host alone.
+HOSTS_DELAY = 1.0  # seconds every response of the slow server waits
+ONE_SITE = "flanders-food"  # the organisation crawled alone beside the overview
+OVERVIEW = "clusters"  # the overview's key in the registry
 
-    To fill: serve 9 local hosts (127.0.0.x) that each answer after 1 s, crawl all nine
-    and then one alone with HEAD and with the previous release (console scripts only),
-    alternating; figure = nine ÷ one, goal ≤ GOAL_NINE_HOSTS_RATIO; report.figure(...).
-    """
-    report.subheading("4a. Nine hosts against one (slot)")
-    report.text("not measured yet: 8 hosts each answering after 1 s beside one such host "
-                "alone, HEAD and previous side by side.")
-    report.figure("nine hosts ÷ one host (each answering after 1 s)", "not measured yet",
-                  "not measured yet", "—", f"≤ {GOAL_NINE_HOSTS_RATIO}×", None)
+
+def registry() -> dict[str, dict]:
+    """HEAD's registry of sources (pipeline/sources.json), read as data: by key."""
+    entries = json.loads((ROOT / "pipeline" / "sources.json").read_text(encoding="utf-8"))
+    return {entry["key"]: entry for entry in entries["sources"]}
+
+
+def site_pages(key: str) -> list[str]:
+    """An organisation's pages a run fetches: its home page, then its about page."""
+    entry = registry()[key]
+    return [entry["website"], *([entry["about"]] if entry.get("about") else [])]
+
+
+@dataclass
+class SlowServer:
+    """bench/slow_server.py in its own process: the snapshot, every answer after a delay."""
+
+    directory: Path
+    delay: float
+    log_file: Path
+    process: subprocess.Popen | None = None
+    url: str = ""
+
+    def __enter__(self) -> "SlowServer":
+        self.process = subprocess.Popen(
+            [PYTHON, str(BENCH / "slow_server.py"), "--delay", str(self.delay), "--log",
+             str(self.log_file), str(self.directory)],
+            stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.url = (self.process.stdout.readline() if self.process.stdout else "").strip()
+        if not self.url.startswith("http://"):
+            self.__exit__()
+            raise SystemExit("bench/slow_server.py did not start")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # the server we started, by its own pid
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@dataclass
+class Timeline:
+    """One crawl's requests as the slow server saw them."""
+
+    requests: int
+    span: float  # first arrival to last answer, seconds
+    most_in_flight: int  # the most requests the server held at once
+    hosts_in_flight: int  # the most distinct hosts among them
+    overview_done: float  # seconds from the first arrival to the overview's last answer
+    sites_span: float  # from the first site request to the last answer
+
+
+def timeline(lines: list[str], overview_host: str) -> Timeline | None:
+    spans = []
+    for line in lines:
+        parts = line.split(maxsplit=2)
+        if len(parts) == 3:
+            spans.append((float(parts[0]), float(parts[1]),
+                          parts[2].lstrip("/").split("/", 1)[0]))
+    if not spans:
+        return None
+    start = min(arrived for arrived, _, _ in spans)
+    end = max(answered for _, answered, _ in spans)
+    most, hosts = 0, 0
+    for arrived, _, _ in spans:
+        held = [(a, b, host) for a, b, host in spans if a <= arrived < b]
+        most = max(most, len(held))
+        hosts = max(hosts, len({host for _, _, host in held}))
+    overview = [answered for _, answered, host in spans if host == overview_host]
+    sites = [arrived for arrived, _, host in spans if host != overview_host]
+    return Timeline(len(spans), end - start, most, hosts,
+                    (max(overview) - start) if overview else 0.0,
+                    (end - min(sites)) if sites else 0.0)
+
+
+def chain(pages: list[str]) -> int:
+    """Responses one after another to crawl pages in order, each host's robots.txt first."""
+    return len(pages) + len({urlsplit(page).hostname for page in pages})
+
+
+def floor_seconds(sites: list[str], delay: float) -> float:
+    """The least a run can take when every answer takes delay and nothing else does: the
+    overview's chain (robots.txt, the page, its two articles side by side), then the longest
+    site's chain (robots.txt of each host it asks, home page, about page)."""
+    return (3 + max((chain(site_pages(key)) for key in sites), default=0)) * delay
+
+
+def hosts_side_by_side(report: Report, runs: int, timeout: float, quick: bool) -> None:
+    report.subheading(f"4a. Eight hosts against one, each answering after {HOSTS_DELAY:g} s")
+    where = WORK / "hosts"
+    directory = ROOT / "spiders" / "snapshot"
+    log_file = where / "server.log"
+    where.mkdir(parents=True, exist_ok=True)
+    shipped = where / "shipped"
+    shipped_copy(shipped)
+    everyone = [key for key in registry() if key != OVERVIEW]
+    overview_host = urlsplit(registry()[OVERVIEW]["start_url"]).hostname
+    with SlowServer(directory, HOSTS_DELAY, log_file) as server:
+        base = ["--snapshot", str(directory), "-s", f"SPEERPUNT_SNAPSHOT={server.url}"]
+        one = ["--source", OVERVIEW, "--source", ONE_SITE]
+        all_label, one_label = "HEAD: 8 hosts", f"HEAD: overview + {ONE_SITE}"
+        runs_of = {all_label: where / "all", one_label: where / "one"}
+        commands = {
+            all_label: [SPEERPUNT, "run", *base, "--output", str(runs_of[all_label] / "output"),
+                        "--locales", str(runs_of[all_label] / "locales")],
+            one_label: [SPEERPUNT, "run", *base, *one,
+                        "--output", str(runs_of[one_label] / "output"),
+                        "--locales", str(runs_of[one_label] / "locales")],
+        }
+        noop_all, noop_one = "no-op crawl: 8 hosts", f"no-op crawl: overview + {ONE_SITE}"
+        if not quick:
+            commands[noop_all] = [PYTHON, str(BENCH / "noop_spider.py"), "--base", server.url]
+            commands[noop_one] = [*commands[noop_all], "--only", ONE_SITE]
+        report.text(
+            f"bench/slow_server.py serves spiders/snapshot/ as `/<host>/<path>` (HEAD's "
+            f"`SnapshotHandler`), a thread per request, each answered after {HOSTS_DELAY:g} s; "
+            "the runs are routed to it with `-s SPEERPUNT_SNAPSHOT=URL` (the add-on then "
+            "starts no server of its own). All 8 hosts (the overview, then the 7 "
+            f"organisations' sites) against the overview and one site ({ONE_SITE}): a run "
+            "always crawls the overview first, since it names the sites. Each run on a fresh "
+            "copy of the shipped output/ and locales/ (untimed). "
+            + ("" if quick else "The no-op crawl (bench/noop_spider.py --base URL) fetches the "
+               "same pages from the same server, for the floor Scrapy itself reaches. ")
+            + f"{runs} alternating rounds"
+            + (", no warm-up (quick run)." if quick else ", after one untimed warm-up each."))
+        report.commands(commands)
+        timelines: dict[str, Timeline | None] = {}
+
+        def prepare(label):
+            if label in runs_of:
+                copy_tree(shipped, runs_of[label])
+            log_file.write_text("")
+
+        def after(label, measurement):
+            timelines[label] = timeline(log_file.read_text().splitlines(), overview_host)
+
+        if not quick:
+            for label, command in commands.items():
+                prepare(label)
+                log(f"warm-up {label}: {measure.describe(measure.run(command, timeout=timeout))}")
+        series = measure.alternate(commands, runs, prepare=prepare, after=after,
+                                   timeout=timeout, progress=lambda text: log(f"hosts: {text}"))
+    floors = {all_label: floor_seconds(everyone, HOSTS_DELAY),
+              one_label: floor_seconds([ONE_SITE], HOSTS_DELAY)}
+    floors[noop_all], floors[noop_one] = floors[all_label], floors[one_label]
+    rows = []
+    for label, s in series.items():
+        seen = timelines.get(label)
+        rows.append([label, *row_timing(s), exit_codes(s), f"{floors[label]:.0f} s",
+                     "—" if seen is None else str(seen.requests),
+                     "—" if seen is None else f"{seen.most_in_flight} ({seen.hosts_in_flight})",
+                     "—" if seen is None
+                     else f"{seen.span:.2f} / {seen.overview_done:.2f} / {seen.sites_span:.2f}"])
+    report.table(["command", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit",
+                  "floor", "requests", "most in flight (hosts)",
+                  "requests / overview / sites (s)"], rows)
+    report.text(f"Floor: the answers' waits alone along the longest chain of requests that "
+                f"must follow one another ({HOSTS_DELAY:g} s each): the overview's robots.txt, "
+                "page and articles (3), then the slowest site's robots.txt, home page and "
+                "about page, plus one more robots.txt where the about page is on another host "
+                "(bluecluster.be, catalisti.be: 4; the others 3). The last three columns are "
+                "from the server's log of the last run: requests answered, the most held at "
+                "once (and on how many hosts), and seconds from the first request to the last "
+                "answer / from the first request until the overview's last answer / from the "
+                "first site request to the last answer; the rest of the median is the process "
+                "starting, importing and publishing.")
+    head_all, head_one = series[all_label], series[one_label]
+    ratio = share(head_all.median, head_one.median)
+    floor_ratio = floors[all_label] / floors[one_label]
+    noop_ratio = "" if quick else (
+        f"; no-op crawl {times(share(series[noop_all].median, series[noop_one].median))} "
+        f"({seconds(series[noop_all])} ÷ {seconds(series[noop_one])})")
+    one_by_one = sum(chain(site_pages(key)) for key in everyone) * HOSTS_DELAY
+    report.figure(f"8 hosts ÷ overview + one site, each answering after {HOSTS_DELAY:g} s",
+                  f"{times(ratio)} ({with_cpu(head_all)})",
+                  f"overview + {ONE_SITE} {with_cpu(head_one)}; floor "
+                  f"{floors[all_label]:.0f} s ÷ {floors[one_label]:.0f} s = {floor_ratio:.2f}×"
+                  f"{noop_ratio}",
+                  "— (the previous release crawls one host)", f"≤ {GOAL_HOSTS_RATIO}×",
+                  None if ratio is None else ratio <= GOAL_HOSTS_RATIO)
+    seen = timelines.get(all_label)
+    if seen is not None:
+        report.text(f"- Side by side: in HEAD's last 8-host run the server held up to "
+                    f"{seen.most_in_flight} requests at once, on {seen.hosts_in_flight} hosts; "
+                    f"the 7 sites took {seen.sites_span:.2f} s from their first request to the "
+                    f"last answer (one after another they would take about "
+                    f"{one_by_one:.0f} s). Politeness: "
+                    "each site is its own crawler, so CONCURRENT_REQUESTS (16) and "
+                    "CONCURRENT_REQUESTS_PER_DOMAIN (2) limit each host alone, never hosts "
+                    "against each other; a snapshot run has no DOWNLOAD_DELAY and no "
+                    "AutoThrottle (a live run has both, per host).")
+    shutil.rmtree(where, ignore_errors=True)
 
 
 def memory_prefill(report: Report) -> None:
@@ -707,11 +1021,12 @@ def memory_prefill(report: Report) -> None:
                   "not measured yet", "—", f"≤ {GOAL_PREFILL_MB:.0f} MB", None)
 
 
-def slots(report: Report) -> None:
-    report.heading("4. Not measured yet")
-    report.text("Slots left for figures other engineers will fill (functions `nine_hosts` and "
+def slots(report: Report, runs: int, timeout: float) -> None:
+    report.heading("4. Hosts side by side; a slot not measured yet")
+    report.text("4a measures hosts crawled side by side (function `hosts_side_by_side`); 4b is "
+                "a slot left for a figure another engineer will fill (function "
                 "`memory_prefill` in bench/run.py).")
-    nine_hosts(report)
+    hosts_side_by_side(report, runs, timeout, report.quick)
     memory_prefill(report)
 
 
@@ -724,14 +1039,15 @@ def translator_commands(report: Report, versions: list[Version], runs: int,
     where = WORK / "translator"
     arguments, commands = {}, {"python -c pass": [PYTHON, "-c", "pass"]}
     for version in versions:
-        output, locales = shipped_copy(where / version.name)
+        output, locales = shipped_copy(where / version.name, version.root)
         paths = ["--output", str(output), "--locales", str(locales)]
         for name in ("catalogs stats", "catalogs check", "export"):
             label = f"{version.name}: speerpunt {name}"
             arguments[label] = [*name.split(), *paths]
             commands[label] = version.command(*arguments[label])
-    report.text("On copies of the shipped output/ and locales/, one per version (mtimes kept, "
-                "so the shipped .mo files stay fresh); one untimed warm-up run each, then "
+    report.text("On copies of each version's own shipped output/ and locales/ (mtimes kept, "
+                "so compiled .mo files stay fresh; the warm-up compiles any missing); one "
+                "untimed warm-up run each, then "
                 f"{runs} alternating runs.")
     report.commands(commands)
     for label, command in commands.items():
@@ -870,7 +1186,11 @@ def main(argv: list[str] | None = None) -> int:
                              "bench/work/RESULTS-quick.md")
     parser.add_argument("--timeout", type=float, default=measure.TIMEOUT,
                         help="cap per command run in seconds (default 300)")
+    parser.add_argument("--only", type=int, action="append", choices=range(1, 6), default=[],
+                        metavar="N", help="run only section N (1-5, repeatable); writes "
+                                          "bench/work/RESULTS-partial.md, never RESULTS.md")
     args = parser.parse_args(argv)
+    wanted = set(args.only or range(1, 6))
     measure.TIMEOUT = args.timeout
     began, started = time.perf_counter(), datetime.now(UTC)
     clean_work()
@@ -889,19 +1209,26 @@ def main(argv: list[str] | None = None) -> int:
                 f"medians are compared; runs capped at {measure.TIMEOUT:.0f} s. Ratios are "
                 "HEAD ÷ previous unless a column says otherwise. No timing is asserted "
                 "anywhere.")
-    catalogs_update(report, versions,
-                    QUICK_CATALOG_CLUSTERS if args.quick else CATALOG_CLUSTERS, runs,
-                    measure.TIMEOUT)
-    export_scale(report, versions, QUICK_EXPORT_CLUSTERS if args.quick else EXPORT_CLUSTERS,
-                 runs, measure.TIMEOUT)
-    end_to_end(report, versions, 3 if args.quick else 15, measure.TIMEOUT)  # noisiest ratio
-    slots(report)
-    translator_commands(report, versions, 3 if args.quick else 9, measure.TIMEOUT)
+    if 1 in wanted:
+        catalogs_update(report, versions,
+                        QUICK_CATALOG_CLUSTERS if args.quick else CATALOG_CLUSTERS, runs,
+                        measure.TIMEOUT)
+    if 2 in wanted:
+        export_scale(report, versions,
+                     QUICK_EXPORT_CLUSTERS if args.quick else EXPORT_CLUSTERS, runs,
+                     measure.TIMEOUT)
+    if 3 in wanted:  # the noisiest ratio: more runs
+        end_to_end(report, versions, 3 if args.quick else 15, measure.TIMEOUT)
+    if 4 in wanted:
+        slots(report, 2 if args.quick else 5, measure.TIMEOUT)
+    if 5 in wanted:
+        translator_commands(report, versions, 3 if args.quick else 9, measure.TIMEOUT)
     summary(report)
     profiles(report, measure.TIMEOUT)
     report.text(f"\nLoad average at the end: {load()}. "
                 f"The whole benchmark took {(time.perf_counter() - began) / 60:.1f} min.")
-    target = WORK / "RESULTS-quick.md" if args.quick else RESULTS
+    target = WORK / "RESULTS-partial.md" if args.only \
+        else WORK / "RESULTS-quick.md" if args.quick else RESULTS
     markdown = "".join(report.parts)
     while "\n\n\n" in markdown:
         markdown = markdown.replace("\n\n\n", "\n\n")
