@@ -48,6 +48,8 @@ gets further than its DOCTYPE.
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from io import BytesIO
 from pathlib import Path
 
 from lxml import etree
@@ -175,36 +177,22 @@ class _Refused(Exception):
         self.why = why
 
 
-def _parser() -> etree.XMLParser:
-    """Nothing resolved, nothing loaded: no entity substitution, no DTD, no network."""
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                           dtd_validation=False, huge_tree=False, remove_comments=True,
-                           remove_pis=True)
-
-
 def _doctype_line(data: bytes) -> int:
     at = data.find(b"<!DOCTYPE")
     return data.count(b"\n", 0, at) + 1 if at >= 0 else 1
 
 
-def _parse(data: bytes) -> etree._Element:
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as error:
-        message = _POSITION.sub("", " ".join(str(error.msg).split())) or "syntax error"
-        raise _Refused(error.lineno, f"not well-formed XML: {message}") from None
-    dtd = root.getroottree().docinfo.internalDTD
-    if dtd is not None:
-        entities = [entity.name for entity in dtd.iterentities()]
-        if entities:
-            raise _Refused(_doctype_line(data),
-                           f"the DOCTYPE declares entities ({', '.join(entities)}): refused, "
-                           "never resolved")
-    return root
+def _normalised(text: str) -> str:
+    """normalise_text(text), without its passes for the common text that is already so."""
+    if text.isascii() and text.isprintable() and "  " not in text and text == text.strip():
+        return text
+    return normalise_text(text)
 
 
 def _seg_text(element: etree._Element) -> str:
     """The plain text of a <seg> (or <hi>): inline codes dropped, the text around them kept."""
+    if not len(element):
+        return element.text or ""
     parts = [element.text or ""]
     for child in element:
         if not isinstance(child.tag, str):  # an entity reference left unresolved
@@ -217,86 +205,146 @@ def _seg_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
-def _date(element: etree._Element, names: tuple[str, ...] = ("changedate", "creationdate")
-          ) -> str | None:
-    for name in names:
+def _date(element: etree._Element) -> str | None:
+    """YYYY-MM-DD of the element's changedate, else its creationdate, else None."""
+    for name in ("changedate", "creationdate"):
         value = element.get(name)
-        if value is None:
-            continue
-        match = _TMX_DATE.fullmatch(value.strip())
-        try:
-            if not match:
-                raise ValueError
-            return date(*(int(part) for part in match.groups())).isoformat()
-        except ValueError:
-            raise _Refused(element.sourceline,
-                           f"{name} {value!r} is not a date (YYYYMMDDThhmmssZ)") from None
+        if value is not None:
+            day = _day(value)
+            if day is None:
+                raise _Refused(element.sourceline,
+                               f"{name} {value!r} is not a date (YYYYMMDDThhmmssZ)")
+            return day
     return None
 
 
-def _props(tu: etree._Element) -> dict[str, str]:
-    found = {}
-    for prop in tu.iterchildren("prop"):
-        kind = prop.get("type")
-        if kind in (CONTEXT_PROP, ORIGIN_PROP):
-            if kind in found:
-                raise _Refused(prop.sourceline, f'two <prop type="{kind}"> in one <tu>')
-            found[kind] = normalise_text(_seg_text(prop))
-    return found
+@lru_cache(maxsize=4096)
+def _day(value: str) -> str | None:
+    match = _TMX_DATE.fullmatch(value.strip())
+    try:
+        return date(*(int(part) for part in match.groups())).isoformat() if match else None
+    except ValueError:
+        return None
 
 
-def _units(root: etree._Element, name: str, modified: str) -> list[Unit]:
-    if root.tag != "tmx":
-        raise _Refused(root.sourceline, f"not a TMX file: the root element is <{root.tag}>")
-    version = root.get("version")
-    if version is None:
-        raise _Refused(root.sourceline, "<tmx> has no version")
-    if version not in TMX_VERSIONS:
-        raise _Refused(root.sourceline,
-                       f"unknown TMX version {version!r} (1.1 to 1.4 are read)")
-    header, body = root.find("header"), root.find("body")
-    if header is None:
-        raise _Refused(root.sourceline, "<tmx> has no <header>")
-    if body is None:
-        raise _Refused(root.sourceline, "<tmx> has no <body>")
-    default_source = header.get("srclang")
-    if not default_source:
-        raise _Refused(header.sourceline, "<header> has no srclang")
-    default_seen = _date(header) or modified
-    units = []
-    for tu in body.iterchildren("tu"):
-        source_tag = tu.get("srclang") or default_source
+@lru_cache(maxsize=256)
+def _language(tag: str) -> str | None:
+    """The primary subtag of a TMX language tag, or None when it is none."""
+    language = primary_language(tag)
+    return language if _LANGUAGE.fullmatch(language) else None
+
+
+class _Reader:
+    """The units of one TMX file, <tu> after <tu>: each one dropped once read."""
+
+    def __init__(self, name: str, modified: str):
+        self.name, self.modified = name, modified
+        self.units: list[Unit] = []
+        self.source: str | None = None  # the header's srclang, once the header is checked
+        self.seen = modified
+
+    def start(self, root: etree._Element, data: bytes) -> None:
+        """Check the document's DOCTYPE, root and header, before any unit is read."""
+        dtd = root.getroottree().docinfo.internalDTD
+        if dtd is not None:
+            entities = [entity.name for entity in dtd.iterentities()]
+            if entities:
+                raise _Refused(_doctype_line(data),
+                               f"the DOCTYPE declares entities ({', '.join(entities)}): "
+                               "refused, never resolved")
+        if root.tag != "tmx":
+            raise _Refused(root.sourceline,
+                           f"not a TMX file: the root element is <{root.tag}>")
+        version = root.get("version")
+        if version is None:
+            raise _Refused(root.sourceline, "<tmx> has no version")
+        if version not in TMX_VERSIONS:
+            raise _Refused(root.sourceline,
+                           f"unknown TMX version {version!r} (1.1 to 1.4 are read)")
+        header = root.find("header")
+        if header is None:
+            raise _Refused(root.sourceline, "<tmx> has no <header>")
+        self.source = header.get("srclang")
+        if not self.source:
+            raise _Refused(header.sourceline, "<header> has no srclang")
+        self.seen = _date(header) or self.modified
+
+    def tu(self, tu: etree._Element) -> None:
+        source_tag = tu.get("srclang") or self.source
         if source_tag == "*all*":
             raise _Refused(tu.sourceline, "srclang is *all*: no source language to read "
                                           "this <tu> from")
-        source_lang = primary_language(source_tag)
-        variants = []
-        for tuv in tu.iterchildren("tuv"):
-            tag = tuv.get(XML_LANG) or tuv.get("lang")  # `lang`: TMX 1.1 and old OmegaT
-            if not tag:
-                raise _Refused(tuv.sourceline, "<tuv> has no xml:lang")
-            seg = tuv.find("seg")
-            if seg is None:
-                raise _Refused(tuv.sourceline, "<tuv> has no <seg>")
-            variants.append((tag, tuv, normalise_text(_seg_text(seg))))
-        sources = [v for v in variants if primary_language(v[0]) == source_lang]
-        if not sources:
-            raise _Refused(tu.sourceline, f"<tu> has no <tuv> in its source language "
-                                          f"{source_tag}")
-        exact = [v for v in sources if v[0].lower() == source_tag.lower()]
-        source = (exact or sources)[0][2]
-        props = _props(tu)
-        tu_seen = _date(tu)
-        for tag, tuv, text in variants:
-            target_lang = primary_language(tag)
-            if target_lang == source_lang or not source or not text:
-                continue
-            if not _LANGUAGE.fullmatch(target_lang) or not _LANGUAGE.fullmatch(source_lang):
-                raise _Refused(tuv.sourceline, f"{tag!r} is not a language tag")
-            units.append(Unit(source, text, source_lang, target_lang,
-                              props.get(ORIGIN_PROP) or name, props.get(CONTEXT_PROP),
-                              _date(tuv) or tu_seen or default_seen))
-    return units
+        source_lang = _language(source_tag)
+        if source_lang is None:
+            raise _Refused(tu.sourceline, f"{source_tag!r} is not a language tag")
+        source = None
+        targets, props = [], {}
+        for child in tu:
+            tag = child.tag
+            if tag == "tuv":
+                language = child.get(XML_LANG) or child.get("lang")  # lang: TMX 1.1
+                if not language:
+                    raise _Refused(child.sourceline, "<tuv> has no xml:lang")
+                target_lang = _language(language)
+                if target_lang is None:
+                    raise _Refused(child.sourceline, f"{language!r} is not a language tag")
+                seg = child.find("seg")
+                if seg is None:
+                    raise _Refused(child.sourceline, "<tuv> has no <seg>")
+                text = _normalised(_seg_text(seg))
+                if target_lang != source_lang:
+                    targets.append((target_lang, child, text))
+                elif source is None or language.lower() == source_tag.lower():
+                    source = text  # the first in the source language, or the exact variant
+            elif tag == "prop":
+                kind = child.get("type")
+                if kind in (CONTEXT_PROP, ORIGIN_PROP):
+                    if kind in props:
+                        raise _Refused(child.sourceline,
+                                       f'two <prop type="{kind}"> in one <tu>')
+                    props[kind] = _normalised(_seg_text(child))
+        if source is None:
+            raise _Refused(tu.sourceline,
+                           f"<tu> has no <tuv> in its source language {source_tag}")
+        if not source:
+            return
+        tu_seen = _date(tu) or self.seen
+        origin, context = props.get(ORIGIN_PROP) or self.name, props.get(CONTEXT_PROP)
+        for target_lang, tuv, text in targets:
+            if text:
+                self.units.append(Unit(source, text, source_lang, target_lang, origin, context,
+                                       _date(tuv) or tu_seen))
+
+
+def _read(data: bytes, name: str, modified: str) -> list[Unit]:
+    """Stream the <tu>s, each checked, read and dropped (the tree never holds them all).
+    The parser resolves no entity and loads nothing: no DTD, no network."""
+    reader = _Reader(name, modified)
+    events = etree.iterparse(BytesIO(data), events=("end",), tag="tu", resolve_entities=False,
+                             no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    root = None
+    try:
+        for _, tu in events:
+            if root is None:
+                root = tu.getroottree().getroot()
+                reader.start(root, data)
+            parent = tu.getparent()
+            if parent is None or parent.tag != "body" or parent.getparent() is not root:
+                raise _Refused(tu.sourceline, "<tu> outside the <body> of <tmx>")
+            reader.tu(tu)
+            tu.clear(keep_tail=True)
+            while tu.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as error:
+        message = _POSITION.sub("", " ".join(str(error.msg).split())) or "syntax error"
+        raise _Refused(error.lineno, f"not well-formed XML: {message}") from None
+    if root is None:  # no <tu> at all: the document is still checked
+        root = events.root
+        reader.start(root, data)
+    if root.find("body") is None:
+        raise _Refused(root.sourceline, "<tmx> has no <body>")
+    return reader.units
 
 
 def read_tmx(path: Path) -> list[Unit]:
@@ -309,6 +357,6 @@ def read_tmx(path: Path) -> list[Unit]:
         raise RunFailed(f"{path}: cannot read the translation memory: "
                         f"{error.strerror or error}") from None
     try:
-        return _units(_parse(data), path.name, modified)
+        return _read(data, path.name, modified)
     except _Refused as refused:
         raise RunFailed(f"{path}:{refused.line}: {refused.why}") from None
