@@ -1,0 +1,305 @@
+"""The best translation memory match for a message: the site's own version, exact, or fuzzy.
+
+For one language pair, `Index(units, "en", "nl").best(source, context)` prefers:
+
+1. `context`: a unit made for this very msgctxt, i.e. the site's own version of this
+   field. Its source equal to `source` scores 100; when the site's text changed
+   since, the unit is still the site's version of the field and is returned with its
+   real similarity, whatever it is (the caller decides what to do with a low one).
+2. `exact`: the same source text elsewhere, 100.
+3. `fuzzy`: the most similar source text, if its similarity is at least 75.
+
+Among equals the preferred unit is the one seen last, then the first by source,
+context, target and origin in code-point order: the same memory always gives the
+same answer.
+
+Similarity is rapidfuzz's `fuzz.ratio` (normalised Indel similarity, 100 · 2·LCS /
+(len a + len b)) over *words*, the text split into words and punctuation marks,
+case kept, not over characters. That is how translation tools count a fuzzy match
+(75 % means about three words in four kept, in order), and it separates: two
+unrelated English sentences keep half their letters in order (a character ratio of
+50-60, so 75 is barely above noise) but only a word or two. Word order counts
+(`token_sort_ratio` would call "from Ghent to Antwerp" and "from Antwerp to Ghent"
+equal; their translations are not). The score is the floor of the ratio, and 100
+only for the very same text (texts differing only in spacing around punctuation
+score 99).
+
+The fuzzy search is exact, the same best score as comparing the message with every
+unit, without comparing it with every unit. Each distinct source text is encoded as
+a string of one code point per word, so rapidfuzz compares words at its string
+speed, and indexed by its word pairs (bigrams). A ratio of at least 75 between
+texts of n and m words needs an LCS of L >= ceil(3(n+m)/8) words; those words fall
+into at most n+m-2L+1 runs contiguous in both texts, so the texts share at least
+t = 3L-(n+m)-1 word pairs, and their lengths are within 3:5 of each other. A text is
+a candidate only if it shares t pairs with the message (up to t-1 of the message's
+commonest pairs may be left unread, each lowering the count needed by one), and
+only candidates are compared, with a distance cutoff. The few length pairs where
+t <= 0 (texts of at most 8 words together) are found through an index of the single
+words of short texts instead, counting L shared words. Counting shared pairs is
+done with numpy over the posting lists; counts may exceed the true overlap (a pair
+twice in a text), which only adds candidates, never loses one.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from itertools import chain, repeat
+
+import numpy as np
+from rapidfuzz.distance import Indel
+
+from pipeline.errors import RunFailed
+from pipeline.i18n.memory import Unit
+
+CUTOFF = 75  # the least similarity of a fuzzy match
+TIERS = ("context", "exact", "fuzzy")
+LONG_POSTINGS = 64  # a word pair in more texts than this is worth leaving unread
+_WORD = re.compile(r"\w+|[^\w\s]")
+_UNKNOWN = "\x00"  # a word no source text holds: it matches nothing (and separates texts)
+_SURROGATES = range(0xD800, 0xE000)
+_BASE = 0x110000  # above every code point: a word pair's key is first * _BASE + second
+_NEVER = 1 << 30  # shared pairs "needed" at a length a message cannot match
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+def words(text: str) -> list[str]:
+    """The words and punctuation marks of text, in order, case kept: what is compared."""
+    return _WORD.findall(text)
+
+
+@dataclass(frozen=True)
+class Match:
+    unit: Unit
+    score: int  # 0..100
+    tier: str  # "context", "exact" or "fuzzy"
+
+
+# ---------------------------------------------------------------- bounds (in words)
+
+
+def least_lcs(total: int) -> int:
+    """The least LCS of two texts of `total` words together at a ratio of CUTOFF:
+    100 · 2L / total >= CUTOFF."""
+    return -(-CUTOFF * total // 200)
+
+
+@cache
+def length_range(n: int) -> range:
+    """The lengths m a text of n words can reach a ratio of CUTOFF with (L <= min(n, m)):
+    a contiguous range, within 3:5 of n."""
+    lengths = [m for m in range(1, 2 * n + 2) if least_lcs(n + m) <= min(n, m)]
+    return range(lengths[0], lengths[-1] + 1) if lengths else range(0)
+
+
+def shared_pairs(n: int, m: int) -> int:
+    """The least number of word pairs texts of n and m words at a ratio of CUTOFF share."""
+    return 3 * least_lcs(n + m) - (n + m) - 1
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How a message of n words is looked up."""
+
+    least: int  # the least shared pairs needed over the lengths found through pairs
+    needed: np.ndarray  # shared pairs needed, by length of text (_NEVER: not through pairs)
+    single: tuple[int, ...]  # the lengths found through single words
+
+
+@cache
+def _plan(n: int) -> _Plan:
+    needed = np.full(2 * n + 2, _NEVER, dtype=np.int64)
+    single = []
+    for m in length_range(n):
+        if shared_pairs(n, m) >= 1:
+            needed[m] = shared_pairs(n, m)
+        else:
+            single.append(m)
+    paired = needed[needed < _NEVER]
+    return _Plan(int(paired.min()) if len(paired) else 0, needed, tuple(single))
+
+
+SHORT = max(m for n in range(1, 64) for m in _plan(n).single)  # longest text found by words
+
+
+def _codes(encoded: str) -> np.ndarray:
+    return np.frombuffer(encoded.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
+def _preferred(units) -> list[Unit]:
+    """Seen last first, then by source, context, target and origin in code-point order."""
+    ordered = sorted(units, key=lambda u: (u.source, u.context is not None, u.context or "",
+                                           u.target, u.origin))
+    ordered.sort(key=lambda u: u.seen, reverse=True)  # stable: equal dates keep that order
+    return ordered
+
+
+def _code_points():
+    """1, 2, 3, ... skipping the surrogates: one per word of a vocabulary."""
+    yield from range(1, _SURROGATES.start)
+    yield from range(_SURROGATES.stop, _BASE)
+
+
+# ---------------------------------------------------------------- the index
+
+
+class Index:
+    """The units of one language pair, ready for best(): exact lookups by context and by
+    source, and the word-pair index of the distinct source texts."""
+
+    def __init__(self, units: list[Unit], source_lang: str, target_lang: str):
+        self.source_lang, self.target_lang = source_lang, target_lang
+        self._units = _preferred(u for u in units if u.source_lang == source_lang
+                                 and u.target_lang == target_lang)
+        by_context: dict[str, list[Unit]] = defaultdict(list)
+        self._by_source: dict[str, Unit] = {}  # the preferred unit of each source text
+        for unit in self._units:
+            if unit.context is not None:
+                by_context[unit.context].append(unit)
+            self._by_source.setdefault(unit.source, unit)
+        self._by_context = dict(by_context)
+        # Distinct source texts, numbered in order of preference (ties go to the lower).
+        self._sources = list(self._by_source)
+        vocabulary = dict.fromkeys(chain.from_iterable(map(words, self._sources)))
+        if len(vocabulary) >= _BASE - 1 - len(_SURROGATES):
+            raise RunFailed(f"translation memory too large: {len(vocabulary)} distinct words "
+                            f"in its {source_lang} texts")
+        self._vocabulary = dict(zip(vocabulary, map(chr, _code_points()), strict=False))
+        del vocabulary
+        code = self._vocabulary.__getitem__
+        self._encoded = ["".join(map(code, words(text))) for text in self._sources]
+        self._lengths = np.fromiter(map(len, self._encoded), dtype=np.int64,
+                                    count=len(self._encoded))
+        self._index_grams()
+
+    def _index_grams(self) -> None:
+        """The posting lists of the grams of the source texts: word pairs of every text,
+        keyed first * _BASE + second, and the single words of the short texts (SHORT
+        words at most), keyed -(length * _BASE + word). One array of source numbers,
+        list after list; the sorted distinct keys, where each one's list starts and its
+        size."""
+        codes = _codes(_UNKNOWN.join(self._encoded))
+        owners = np.repeat(np.arange(len(self._encoded), dtype=np.int32), self._lengths + 1)
+        owners = owners[:len(codes)]
+        first, second = codes[:-1], codes[1:]
+        inside = (first != 0) & (second != 0)  # not across the separator of two texts
+        short = (codes != 0) & (self._lengths[owners] <= SHORT)
+        keys = np.concatenate((first[inside] * _BASE + second[inside],
+                               -(self._lengths[owners[short]] * _BASE + codes[short])))
+        owners = np.concatenate((owners[:-1][inside], owners[short]))
+        order = np.argsort(keys, kind="stable")
+        keys = keys[order]
+        self._postings = owners[order]
+        starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+        starts = np.concatenate(([0], starts)) if len(keys) else starts
+        self._keys = keys[starts]  # the distinct keys, sorted
+        self._starts = starts.astype(np.int64)  # where each one's list starts in _postings
+        self._sizes = np.diff(starts, append=len(keys)).astype(np.int64)  # and its size
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def _encode(self, text: str) -> str:
+        """One code point per word; a word no source text holds is _UNKNOWN."""
+        return "".join(map(self._vocabulary.get, words(text), repeat(_UNKNOWN)))
+
+    def best(self, source: str, context: str | None) -> Match | None:
+        """The preferred match for a message (its source text and msgctxt), or None."""
+        if context is not None:
+            own = self._by_context.get(context)
+            if own:
+                return self._context_match(source, own)
+        unit = self._by_source.get(source)
+        if unit is not None:
+            return Match(unit, 100, "exact")
+        found = self._fuzzy(self._encode(source))
+        if found is None:
+            return None
+        number, common, total = found
+        return Match(self._by_source[self._sources[number]], _score(common, total), "fuzzy")
+
+    def _context_match(self, source: str, own: list[Unit]) -> Match:
+        for unit in own:
+            if unit.source == source:
+                return Match(unit, 100, "context")
+        encoded = self._encode(source)
+        best, best_common, best_total = own[0], -1, 1
+        for unit in own:
+            other = self._encode(unit.source)
+            total = len(encoded) + len(other)
+            common = total - Indel.distance(encoded, other)
+            if common * best_total > best_common * total:
+                best, best_common, best_total = unit, common, total
+        return Match(best, _score(best_common, best_total), "context")
+
+    def _fuzzy(self, encoded: str) -> tuple[int, int, int] | None:
+        """(source number, 2·LCS, n+m) of the most similar source text at CUTOFF or above,
+        the lowest number among equals; None when there is none."""
+        n = len(encoded)
+        if n == 0 or not len(self._keys):
+            return None
+        plan = _plan(n)
+        codes = _codes(encoded)
+        candidates = []
+        if plan.least:  # through word pairs
+            numbers, counts = self._shared(codes[:-1] * _BASE + codes[1:], plan.least)
+            needed = plan.needed[np.minimum(self._lengths[numbers], len(plan.needed) - 1)]
+            candidates += numbers[counts >= needed].tolist()
+        for m in plan.single:  # through single words, for the few lengths pairs cannot find
+            numbers, counts = self._shared(-(m * _BASE + codes), least_lcs(n + m))
+            candidates += numbers.tolist()
+        best, best_common, best_total = None, 0, 1
+        for number in sorted(set(candidates)):
+            other = self._encoded[number]
+            total = n + len(other)
+            distance = Indel.distance(encoded, other, score_cutoff=total // 4)
+            if 4 * distance > total:  # below CUTOFF: 100 · (total - d) / total < 75
+                continue
+            common = total - distance
+            if best is None or common * best_total > best_common * total:
+                best, best_common, best_total = number, common, total
+        return None if best is None else (best, best_common, best_total)
+
+    def _shared(self, wanted: np.ndarray, least: int) -> tuple[np.ndarray, np.ndarray]:
+        """The source numbers found in at least `least` of the posting lists of the wanted
+        keys, and how many (an upper bound, at least the true count).
+
+        Up to least - 1 of the longest lists (over LONG_POSTINGS) are left unread: a
+        source in `least` lists is still in least - left_out of the others, and its count
+        is raised by left_out. Among the numbers returned, those under `least` only
+        through that raise are for the caller to weed out with its own bound."""
+        keys = self._keys
+        at = np.searchsorted(keys, wanted)
+        np.minimum(at, len(keys) - 1, out=at)
+        at = at[keys[at] == wanted]
+        starts, sizes = self._starts[at], self._sizes[at]
+        left_out = 0
+        if least > 1 and len(sizes):
+            common = int(np.count_nonzero(sizes > LONG_POSTINGS))
+            if common:
+                left_out = min(least - 1, common)
+                keep = np.argsort(sizes, kind="stable")[:len(sizes) - left_out]
+                starts, sizes = starts[keep], sizes[keep]
+        if not len(sizes):
+            return _NONE, _NONE
+        ends = np.cumsum(sizes)
+        shared = self._postings[np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])]
+        shared.sort()
+        floor = least - left_out  # >= 1
+        if floor > 1:  # the numbers found `floor` times in a row, once less each
+            shared = shared[floor - 1:][shared[:len(shared) - floor + 1] == shared[floor - 1:]]
+            if not len(shared):
+                return _NONE, _NONE
+        first = np.empty(len(shared), dtype=bool)  # where a run of one number starts
+        first[0] = True
+        np.not_equal(shared[1:], shared[:-1], out=first[1:])
+        runs = np.flatnonzero(first)
+        counts = np.empty(len(runs), dtype=np.int64)
+        counts[:-1] = runs[1:] - runs[:-1]
+        counts[-1] = len(shared) - runs[-1]
+        return shared[runs], counts + (floor - 1 + left_out)
+
+
+def _score(common: int, total: int) -> int:
+    """floor(100 · common / total), below 100: the same text is an exact match, not this."""
+    return min(100 * common // total if total else 100, 99)
