@@ -316,6 +316,19 @@ class _Reader:
                                        _date(tuv) or tu_seen))
 
 
+def _syntax_error(error: etree.XMLSyntaxError) -> tuple[int, str]:
+    """(line, why) of a syntax error. iterparse at times says only "no element found" at
+    line 0; libxml2's own word on it is then the last error of its log."""
+    line, message = error.lineno, str(error.msg)
+    if not line:
+        errors = [entry for entry in error.error_log
+                  if entry.level >= etree.ErrorLevels.ERROR]
+        if errors:
+            line, message = errors[-1].line, errors[-1].message
+    message = _POSITION.sub("", " ".join(message.split())) or "syntax error"
+    return line, f"not well-formed XML: {message}"
+
+
 def _read(data: bytes, name: str, modified: str) -> list[Unit]:
     """Stream the <tu>s, each checked, read and dropped (the tree never holds them all).
     The parser resolves no entity and loads nothing: no DTD, no network."""
@@ -337,8 +350,7 @@ def _read(data: bytes, name: str, modified: str) -> list[Unit]:
             while tu.getprevious() is not None:
                 del parent[0]
     except etree.XMLSyntaxError as error:
-        message = _POSITION.sub("", " ".join(str(error.msg).split())) or "syntax error"
-        raise _Refused(error.lineno, f"not well-formed XML: {message}") from None
+        raise _Refused(*_syntax_error(error)) from None
     if root is None:  # no <tu> at all: the document is still checked
         root = events.root
         reader.start(root, data)
