@@ -1,6 +1,6 @@
 """Benchmarks that see regressions: HEAD beside the previous release, on the same inputs.
 
-Usage: python bench/run.py [--quick] [--timeout SECONDS]
+Usage: python bench/run.py [--quick] [--timeout SECONDS] [--only memory]
 
 The previous release (PREVIOUS below) is built once into its own virtual
 environment under bench/work/previous/ (`git archive` of that commit, `pip
@@ -19,7 +19,8 @@ Figures:
 1. `catalogs update`, ~51k messages in en, nl and fr, beside `msgmerge -N --previous`;
 2. `export` at 10k clusters, first run and an unchanged second run;
 3. `run --snapshot` beside a bare Scrapy crawl of the same pages (bench/noop_spider.py);
-4. slots not measured yet: nine hosts against one, translation-memory pre-fill at 50k;
+4. nine hosts against one (a slot, not measured yet); the translation-memory pre-fill of
+   50k messages from a 50k-unit memory beside translate-toolkit's `pretranslate --tm`;
 5. translator commands beside `python -c pass`.
 
 Generated data lives under bench/work/ (git-ignored), emptied at the start
@@ -28,6 +29,7 @@ except the previous release's build. A full run rewrites bench/RESULTS.md;
 """
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -71,6 +73,11 @@ GOAL_NINE_HOSTS_RATIO = 1.5
 GOAL_PREFILL_SECONDS = 5.0
 GOAL_PREFILL_MB = 300.0
 GOAL_TRANSLATOR_SECONDS = 0.3
+
+MEMORY_MESSAGES = 50000  # untranslated messages pre-filled, against as many memory units
+QUICK_MEMORY_MESSAGES = 10000
+MEMORY_SAMPLE = 1000  # the first messages, pre-filled by both tools for the match counts
+PRETRANSLATE = str(Path(sys.executable).with_name("pretranslate"))
 
 CATALOG_CLUSTERS = 17000  # 51,002 messages in each of en, nl, fr
 EXPORT_CLUSTERS = 10000
@@ -690,29 +697,150 @@ def nine_hosts(report: Report) -> None:
                   "not measured yet", "—", f"≤ {GOAL_NINE_HOSTS_RATIO}×", None)
 
 
-def memory_prefill(report: Report) -> None:
-    """SLOT, not measured yet: translation-memory pre-fill of a 50k-message catalog.
-
-    To fill: generate 50k messages (generate.py) and a memory of past translations; time
-    HEAD's pre-fill beside translate-toolkit's `pot2po --tm` / `pretranslate` on the same
-    files, alternating; figures = time and peak memory, goals ≤ GOAL_PREFILL_SECONDS and
-    ≤ GOAL_PREFILL_MB; report.figure(...).
-    """
-    report.subheading("4b. Translation-memory pre-fill at 50k messages (slot)")
-    report.text("not measured yet: pre-fill of 50k messages from a translation memory beside "
-                "translate-toolkit `pot2po --tm` / `pretranslate` on the same files.")
-    report.figure("memory pre-fill, 50k messages, time", "not measured yet", "not measured yet",
-                  "—", f"≤ {GOAL_PREFILL_SECONDS} s", None)
-    report.figure("memory pre-fill, 50k messages, peak memory", "not measured yet",
-                  "not measured yet", "—", f"≤ {GOAL_PREFILL_MB:.0f} MB", None)
+def prefill_report(measurement: measure.Measurement) -> dict | None:
+    """The JSON line bench/prefill.py prints: tiers found and seconds of each step."""
+    try:
+        return json.loads(measurement.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
 
 
-def slots(report: Report) -> None:
-    report.heading("4. Not measured yet")
-    report.text("Slots left for figures other engineers will fill (functions `nine_hosts` and "
-                "`memory_prefill` in bench/run.py).")
+def memory_prefill(report: Report, runs: int, timeout: float, quick: bool) -> None:
+    """Translation-memory pre-fill of a 50k-message template from a 50k-unit memory, HEAD
+    beside translate-toolkit's `pretranslate --tm` on the same files (the previous release
+    has no memory). translate-toolkit compares a message with every unit of similar length
+    in Python: at 50k it runs into the time cap, so both also run on the first
+    MEMORY_SAMPLE messages of the same template, against the same memory, for its time
+    and the match counts side by side."""
+    size = QUICK_MEMORY_MESSAGES if quick else MEMORY_MESSAGES
+    report.subheading(f"4b. Translation-memory pre-fill at {size // 1000}k messages")
+    where = WORK / "memory"
+    log(f"memory: generating {size:,} messages and a {size:,}-unit memory")
+    case = generate.memory_case(size, size)
+    template, sample, memory = where / "messages.pot", where / "sample.pot", where / "memory.tmx"
+    empty = where / "empty.po"
+    generate.write_pot(template, case.messages)
+    generate.write_pot(sample, case.messages[:MEMORY_SAMPLE])
+    generate.write_memory(memory, case.units)
+    generate.write_empty_catalog(empty)
+    mix = ", ".join(f"{share:.0%} {kind}" for kind, share in generate.MEMORY_MIX)
+    report.text(
+        f"Generated (fixed seed): {size:,} untranslated en messages with their msgctxt, as "
+        f"`catalogs update` writes a template, and an en→nl memory of {len(case.units):,} "
+        "units written by HEAD's dump_tmx (sentences of 8–40 words of bench/generate.py's "
+        f"vocabulary, a third of them short, 2–6 words). Messages: {mix} (context: the site's "
+        "own nl version of the field; context-edited: that field's text since changed by a "
+        "word; exact: the same text translated elsewhere; near: a memory text with 1–3 words "
+        "changed). HEAD (bench/prefill.py, its own process): read the template and the TMX, "
+        "build the Index, best() for every message, write the catalog. translate-toolkit: "
+        "`pretranslate --tm` (its matcher reads the TMX itself, no tmdb; an empty template "
+        "because 3.20.4 fails without one), min similarity 75 as HEAD's. "
+        f"{runs} rounds alternating; a tool past 60 s is not run again.")
+    head_out, tt_out = where / "head.po", where / "pretranslate.po"
+    commands = {
+        "HEAD pre-fill": [PYTHON, str(BENCH / "prefill.py"), str(template), str(memory), "nl",
+                          str(head_out)],
+        "pretranslate --tm": [PRETRANSLATE, "--tm", str(memory), "-t", str(empty),
+                              str(template), str(tt_out)],
+    }
+    report.commands(commands)
+    results = measure.alternate(commands, runs, timeout=timeout, once_after=60,
+                                progress=lambda text: log(f"memory: {text}"))
+    head, tt = results["HEAD pre-fill"], results["pretranslate --tm"]
+    steps = prefill_report(head.runs[-1]) if head.runs else None
+    rows = [[label, *row_timing(series), exit_codes(series)] for label, series in
+            results.items()]
+    report.table(["tool", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit"], rows)
+    if steps:
+        report.text("HEAD's steps (last run, seconds inside the process): "
+                    + ", ".join(f"{name} {value:.3f}" for name, value in
+                                steps["seconds"].items())
+                    + "; tiers found: " + ", ".join(f"{tier} {count:,}" for tier, count in
+                                                   steps["tiers"].items()) + ".")
+
+    log(f"memory: both on the first {MEMORY_SAMPLE:,} messages")
+    sample_out = {"HEAD pre-fill": where / "head-sample.po",
+                  "pretranslate --tm": where / "pretranslate-sample.po"}
+    sample_commands = {
+        "HEAD pre-fill": [PYTHON, str(BENCH / "prefill.py"), str(sample), str(memory), "nl",
+                          str(sample_out["HEAD pre-fill"])],
+        "pretranslate --tm": [PRETRANSLATE, "--tm", str(memory), "-t", str(empty), str(sample),
+                              str(sample_out["pretranslate --tm"])],
+    }
+    sampled = {label: measure.run(command, timeout=timeout)
+               for label, command in sample_commands.items()}
+    counts = {}
+    for label, measurement in sampled.items():
+        log(f"memory sample {label}: {measure.describe(measurement)}")
+        if not measurement.timed_out and not measurement.returncode:
+            counts[label] = generate.memory_counts(sample_out[label], case.kinds)
+    full_counts = {}
+    if head.runs and not head.failed and not head.timed_out:
+        full_counts["HEAD pre-fill"] = generate.memory_counts(head_out, case.kinds)
+    if tt.runs and not tt.failed and not tt.timed_out:
+        full_counts["pretranslate --tm"] = generate.memory_counts(tt_out, case.kinds)
+    sample_kinds = {kind: 0 for kind, _ in generate.MEMORY_MIX}
+    for context, _ in case.messages[:MEMORY_SAMPLE]:
+        sample_kinds[case.kinds[context]] += 1
+    all_kinds = {kind: 0 for kind, _ in generate.MEMORY_MIX}
+    for kind in case.kinds.values():
+        all_kinds[kind] += 1
+
+    def cell(found: dict, label: str, kind: str) -> str:
+        if label not in found:
+            return "—"
+        filled, fuzzy = found[label][kind]
+        return f"{filled:,} ({fuzzy:,} fuzzy)"
+
+    report.text(f"Messages filled (of which marked fuzzy), by what each was made to find; on "
+                f"all {size:,} messages and on the first {MEMORY_SAMPLE:,}, where "
+                f"pretranslate took {measure.describe(sampled['pretranslate --tm'])} and "
+                f"HEAD {measure.describe(sampled['HEAD pre-fill'])}:")
+    kinds = [kind for kind, _ in generate.MEMORY_MIX]
+    total = {label: tuple(map(sum, zip(*found.values(), strict=True)))
+             for label, found in (("all HEAD", full_counts.get("HEAD pre-fill")),
+                                  ("all tt", full_counts.get("pretranslate --tm")),
+                                  ("sample HEAD", counts.get("HEAD pre-fill")),
+                                  ("sample tt", counts.get("pretranslate --tm"))) if found}
+    rows = [[kind, f"{all_kinds[kind]:,}", cell(full_counts, "HEAD pre-fill", kind),
+             cell(full_counts, "pretranslate --tm", kind), f"{sample_kinds[kind]:,}",
+             cell(counts, "HEAD pre-fill", kind), cell(counts, "pretranslate --tm", kind)]
+            for kind in kinds]
+
+    def summed(label: str) -> str:
+        return f"{total[label][0]:,} ({total[label][1]:,} fuzzy)" if label in total else "—"
+
+    rows.append(["all", f"{size:,}", summed("all HEAD"), summed("all tt"),
+                 f"{min(size, MEMORY_SAMPLE):,}", summed("sample HEAD"), summed("sample tt")])
+    report.table(["message", f"all {size // 1000}k", "HEAD", "pretranslate",
+                  f"first {MEMORY_SAMPLE:,}", "HEAD", "pretranslate"], rows)
+
+    label = f"{size // 1000}k messages × {len(case.units) // 1000}k units"
+    size_note = sized(quick, "50k messages")
+    if tt.median is not None:
+        ratio = times(share(head.median, tt.median), 4)
+    elif head.median is not None:
+        ratio = f"< {head.median / timeout:.4f}×"
+    else:
+        ratio = "—"
+    head_sample, tt_sample = sampled["HEAD pre-fill"], sampled["pretranslate --tm"]
+    report.figure(f"memory pre-fill, {label}, time{size_note}", with_cpu(head),
+                  f"pretranslate --tm {with_cpu(tt)}; on {MEMORY_SAMPLE:,} messages HEAD "
+                  f"{head_sample.wall:.2f} s, pretranslate {tt_sample.wall:.1f} s "
+                  f"({measure.ratio(head_sample.wall, tt_sample.wall, 3)})", ratio,
+                  f"≤ {GOAL_PREFILL_SECONDS} s",
+                  None if head.median is None else head.median <= GOAL_PREFILL_SECONDS)
+    report.figure(f"memory pre-fill, {label}, peak memory{size_note}",
+                  megabytes(head.peak_mb), f"pretranslate --tm {megabytes(tt.peak_mb)}",
+                  times(share(head.peak_mb, tt.peak_mb)), f"≤ {GOAL_PREFILL_MB:.0f} MB",
+                  None if head.peak_mb is None else head.peak_mb <= GOAL_PREFILL_MB)
+
+
+def slots(report: Report, runs: int, timeout: float) -> None:
+    report.heading("4. Nine hosts (not measured yet) and the translation-memory pre-fill")
+    report.text("`nine_hosts` in bench/run.py is a slot left for another engineer to fill.")
     nine_hosts(report)
-    memory_prefill(report)
+    memory_prefill(report, runs, timeout, report.quick)
 
 
 # ---------------------------------------------------------------- 5. translator commands
@@ -863,6 +991,25 @@ def summary(report: Report) -> None:
         report.text("Every measured goal met.")
 
 
+def only(args: argparse.Namespace, began: float, started: datetime) -> int:
+    """One figure alone (`--only memory`): no previous release needed, nothing else run."""
+    byte_compile(ROOT)
+    report = Report(quick=args.quick)
+    report.text(f"# Benchmark results: {args.only} only{' — QUICK run' if args.quick else ''}\n")
+    report.text(f"Date: {started.strftime('%Y-%m-%d %H:%M UTC')}\n")
+    for line in machine([head_version()]):
+        report.text(line)
+    report.heading("4. The translation-memory pre-fill")
+    memory_prefill(report, 3 if args.quick else 5, measure.TIMEOUT, args.quick)
+    summary(report)
+    report.text(f"\nLoad average at the end: {load()}. "
+                f"The run took {(time.perf_counter() - began) / 60:.1f} min.")
+    target = WORK / "RESULTS-only.md"
+    target.write_text("".join(report.parts).strip() + "\n", encoding="utf-8")
+    print(f"\nwritten {target.relative_to(ROOT)}", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
@@ -870,10 +1017,15 @@ def main(argv: list[str] | None = None) -> int:
                              "bench/work/RESULTS-quick.md")
     parser.add_argument("--timeout", type=float, default=measure.TIMEOUT,
                         help="cap per command run in seconds (default 300)")
+    parser.add_argument("--only", choices=["memory"],
+                        help="only this figure (memory: the pre-fill, section 4b), written "
+                             "to bench/work/RESULTS-only.md")
     args = parser.parse_args(argv)
     measure.TIMEOUT = args.timeout
     began, started = time.perf_counter(), datetime.now(UTC)
     clean_work()
+    if args.only:
+        return only(args, began, started)
     versions = [head_version(), previous_version()]
     byte_compile(ROOT)
     runs = 3 if args.quick else 5
@@ -895,7 +1047,7 @@ def main(argv: list[str] | None = None) -> int:
     export_scale(report, versions, QUICK_EXPORT_CLUSTERS if args.quick else EXPORT_CLUSTERS,
                  runs, measure.TIMEOUT)
     end_to_end(report, versions, 3 if args.quick else 15, measure.TIMEOUT)  # noisiest ratio
-    slots(report)
+    slots(report, runs, measure.TIMEOUT)
     translator_commands(report, versions, 3 if args.quick else 9, measure.TIMEOUT)
     summary(report)
     profiles(report, measure.TIMEOUT)
