@@ -44,7 +44,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 from rapidfuzz.distance import Indel
@@ -134,12 +134,6 @@ def _preferred(units) -> list[Unit]:
     return ordered
 
 
-def _code_points():
-    """1, 2, 3, ... skipping the surrogates: one per word of a vocabulary."""
-    yield from range(1, _SURROGATES.start)
-    yield from range(_SURROGATES.stop, _BASE)
-
-
 # ---------------------------------------------------------------- the index
 
 
@@ -160,14 +154,8 @@ class Index:
         self._by_context = dict(by_context)
         # Distinct source texts, numbered in order of preference (ties go to the lower).
         self._sources = list(self._by_source)
-        vocabulary = dict.fromkeys(chain.from_iterable(map(words, self._sources)))
-        if len(vocabulary) >= _BASE - 1 - len(_SURROGATES):
-            raise RunFailed(f"translation memory too large: {len(vocabulary)} distinct words "
-                            f"in its {source_lang} texts")
-        self._vocabulary = dict(zip(vocabulary, map(chr, _code_points()), strict=False))
-        del vocabulary
-        code = self._vocabulary.__getitem__
-        self._encoded = ["".join(map(code, words(text))) for text in self._sources]
+        self._vocabulary: dict[str, str] = {}  # word: its code point
+        self._encoded = [self._learn(text) for text in self._sources]
         self._lengths = np.fromiter(map(len, self._encoded), dtype=np.int64,
                                     count=len(self._encoded))
         self._index_grams()
@@ -187,7 +175,7 @@ class Index:
         keys = np.concatenate((first[inside] * _BASE + second[inside],
                                -(self._lengths[owners[short]] * _BASE + codes[short])))
         owners = np.concatenate((owners[:-1][inside], owners[short]))
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)  # the order within a list does not matter
         keys = keys[order]
         self._postings = owners[order]
         starts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
@@ -195,6 +183,22 @@ class Index:
         self._keys = keys[starts]  # the distinct keys, sorted
         self._starts = starts.astype(np.int64)  # where each one's list starts in _postings
         self._sizes = np.diff(starts, append=len(keys)).astype(np.int64)  # and its size
+
+    def _learn(self, text: str) -> str:
+        """The text encoded, one code point per word, its new words given the next ones."""
+        vocabulary = self._vocabulary
+        found = words(text)
+        for word in found:
+            if word not in vocabulary:
+                point = len(vocabulary) + 1
+                if point >= _SURROGATES.start:
+                    point += len(_SURROGATES)
+                    if point >= _BASE:
+                        raise RunFailed(f"translation memory too large: more than "
+                                        f"{len(vocabulary):,} distinct words in its "
+                                        f"{self.source_lang} texts")
+                vocabulary[word] = chr(point)
+        return "".join(map(vocabulary.__getitem__, found))
 
     def __len__(self) -> int:
         return len(self._units)
@@ -275,10 +279,14 @@ class Index:
         starts, sizes = self._starts[at], self._sizes[at]
         left_out = 0
         if least > 1 and len(sizes):
-            common = int(np.count_nonzero(sizes > LONG_POSTINGS))
+            long = sizes > LONG_POSTINGS
+            common = int(np.count_nonzero(long))
             if common:
                 left_out = min(least - 1, common)
-                keep = np.argsort(sizes, kind="stable")[:len(sizes) - left_out]
+                if left_out == common:  # all the long ones
+                    keep = ~long
+                else:  # the longest
+                    keep = np.argsort(sizes, kind="stable")[:len(sizes) - left_out]
                 starts, sizes = starts[keep], sizes[keep]
         if not len(sizes):
             return _NONE, _NONE
