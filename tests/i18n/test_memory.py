@@ -433,3 +433,17 @@ def test_the_order_of_the_units_changes_no_answer(case, seed):
     random.Random(seed).shuffle(shuffled)
     assert Index(units, "en", "nl").best(source, None) == \
         Index(shuffled, "en", "nl").best(source, None)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(memory=st.lists(st.tuples(_TEXT, st.sampled_from([None, "page/a/1", "page/b/2"])),
+                       min_size=1, max_size=30),
+       messages=st.lists(st.tuples(_TEXT, st.sampled_from([None, "page/a/1", "page/c/3"])),
+                         max_size=40),
+       batch=st.integers(1, 8))
+def test_best_all_answers_as_best_does_one_by_one(monkeypatch, memory, messages, batch):
+    monkeypatch.setattr(matching, "BATCH", batch)
+    index = Index([unit(text, f"t{i}", context) for i, (text, context) in enumerate(memory)],
+                  "en", "nl")
+    assert index.best_all(messages) == [index.best(*message) for message in messages]
