@@ -179,3 +179,127 @@ def new_version(records: list[dict], edit_share: float = 0.05, add_share: float 
     for position, cluster in enumerate(kept, start=1):
         cluster["position"] = position
     return NewVersion([page, *kept], edited, added, removed)
+
+
+# ---------------------------------------------------------------- translation memory
+
+
+@dataclass
+class MemoryCase:
+    """Untranslated en messages and an en→nl translation memory, with what each message
+    was made to find (its `kind`), by msgctxt."""
+
+    messages: list[tuple[str, str]]  # (msgctxt, msgid)
+    units: list  # pipeline.i18n.memory.Unit
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+MEMORY_MIX = (  # (kind, share of the messages)
+    ("context", 0.05),  # the site's own nl version of this very field, same text
+    ("context-edited", 0.03),  # the field's text changed by a word since its nl was seen
+    ("exact", 0.07),  # the same text, translated elsewhere (another field, an agency)
+    ("near", 0.10),  # a memory text with one to three words changed
+    ("unrelated", 0.75),  # nothing like it in the memory
+)
+
+
+def _edited(rng: random.Random, text: str, changes: int) -> str:
+    words = text.rstrip(".").split()
+    for _ in range(changes):
+        at = rng.randrange(len(words))
+        replacement = rng.choice([w for w in VOCABULARY if w.lower() != words[at].lower()])
+        words[at] = replacement.capitalize() if at == 0 else replacement
+    return " ".join(words) + "."
+
+
+def memory_case(messages: int, units: int, seed: int = SEED + 2) -> MemoryCase:
+    """`messages` untranslated messages and a `units`-unit memory, seeded.
+
+    Texts are as the catalogs' (generate.sentence: 8–40 words of the fixed vocabulary),
+    a third of them short (2–6 words, as names and taglines). The memory: the site's nl
+    versions of fields (with their msgctxt) for the messages that have one, the sources
+    of the exact and near messages (half with another msgctxt, half from an agency's
+    TMX, without), and unrelated texts for the rest. Messages: MEMORY_MIX.
+    """
+    from pipeline.i18n.memory import Unit
+
+    rng = random.Random(seed)
+    used: set[str] = set()
+
+    def fresh() -> str:
+        while True:
+            text = sentence(rng, 2, 6) if rng.random() < 1 / 3 else sentence(rng)
+            if text not in used:
+                used.add(text)
+                return text
+
+    def unit(source: str, context: str | None, origin: str) -> Unit:
+        day = f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        return Unit(source, translate(source, "nl"), "en", "nl", origin, context, day)
+
+    found: list[tuple[str, str]] = []
+    memory: list[Unit] = []
+    kinds: dict[str, str] = {}
+    counts = {kind: round(share * messages) for kind, share in MEMORY_MIX}
+    counts["unrelated"] += messages - sum(counts.values())
+    plan = [kind for kind, count in counts.items() for _ in range(count)]
+    rng.shuffle(plan)
+    for number, kind in enumerate(plan, start=1):
+        context = f"cluster/{cluster_id(number)}/{rng.choice(('name', 'tagline', 'description'))}"
+        page = f"https://cluster{number % 97}.example/nl/{number}"
+        text = fresh()
+        if kind == "context":
+            memory.append(unit(text, context, page))
+        elif kind == "context-edited":
+            memory.append(unit(text, context, page))
+            text = _edited(rng, text, 1)
+        elif kind in ("exact", "near"):
+            elsewhere = f"cluster/{cluster_id(messages + number)}/name"
+            memory.append(unit(text, elsewhere, page) if rng.random() < 0.5
+                          else unit(text, None, "agency-2025.tmx"))
+            if kind == "near":
+                text = _edited(rng, text, rng.randint(1, 3))
+        found.append((context, text))
+        kinds[context] = kind
+    while len(memory) < units:
+        memory.append(unit(fresh(), None, "agency-2025.tmx"))
+    rng.shuffle(memory)
+    return MemoryCase(found, memory, kinds)
+
+
+def write_pot(path: Path, messages: list[tuple[str, str]]) -> None:
+    """A template of the messages (msgctxt, msgid), as `catalogs update` writes them."""
+    header = po.Entry("", "Project-Id-Version: speerpunt bench\nMIME-Version: 1.0\n"
+                          "Content-Type: text/plain; charset=UTF-8\n"
+                          "Content-Transfer-Encoding: 8bit\n")
+    entries = [po.Entry(msgid, msgctxt=context) for context, msgid in messages]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(po.dump(po.Catalog(header, entries)))
+
+
+def write_memory(path: Path, units: list) -> None:
+    """The memory as HEAD writes it (pipeline.i18n.memory.dump_tmx)."""
+    from pipeline.i18n.memory import dump_tmx
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(dump_tmx(units))
+
+
+def write_empty_catalog(path: Path) -> None:
+    """A catalog of no message: translate-toolkit's pretranslate needs a template (its
+    3.20.4 fails on `None.findunit` without one) and finds nothing in this one."""
+    header = po.Entry("", "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+                          "Content-Transfer-Encoding: 8bit\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(po.dump(po.Catalog(header, [])))
+
+
+def memory_counts(catalog: Path, kinds: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """{kind of message: (messages filled, of which fuzzy)} of a pre-filled catalog."""
+    counts = {kind: (0, 0) for kind, _ in MEMORY_MIX}
+    for entry in po.read(catalog).entries:
+        kind = kinds.get(entry.msgctxt or "")
+        if kind is not None and entry.msgstr:
+            filled, fuzzy = counts[kind]
+            counts[kind] = (filled + 1, fuzzy + entry.fuzzy)
+    return counts

@@ -21,7 +21,8 @@ Figures:
 3. `run --snapshot` beside a bare Scrapy crawl of the pages it fetches (bench/noop_spider.py),
    each version against its own: HEAD's 27 pages on 8 hosts, the previous release's 4;
 4. eight hosts each answering after 1 s against the overview and one site
-   (bench/slow_server.py); a slot not measured yet: translation-memory pre-fill at 50k;
+   (bench/slow_server.py); the translation-memory pre-fill of 50k messages from a
+   50k-unit memory beside translate-toolkit's `pretranslate --tm`;
 5. translator commands beside `python -c pass`.
 
 Generated data lives under bench/work/ (git-ignored), emptied at the start
@@ -76,6 +77,11 @@ GOAL_HOSTS_RATIO = 1.5
 GOAL_PREFILL_SECONDS = 5.0
 GOAL_PREFILL_MB = 300.0
 GOAL_TRANSLATOR_SECONDS = 0.3
+
+MEMORY_MESSAGES = 50000  # untranslated messages pre-filled, against as many memory units
+QUICK_MEMORY_MESSAGES = 10000
+MEMORY_SAMPLE = 1000  # the first messages, pre-filled by both tools for the match counts
+PRETRANSLATE = str(Path(sys.executable).with_name("pretranslate"))
 
 CATALOG_CLUSTERS = 17000  # 51,002 messages in each of en, nl, fr
 EXPORT_CLUSTERS = 10000
@@ -1004,30 +1010,157 @@ def hosts_side_by_side(report: Report, runs: int, timeout: float, quick: bool) -
     shutil.rmtree(where, ignore_errors=True)
 
 
-def memory_prefill(report: Report) -> None:
-    """SLOT, not measured yet: translation-memory pre-fill of a 50k-message catalog.
+def prefill_report(measurement: measure.Measurement) -> dict | None:
+    """The JSON line bench/prefill.py prints: tiers found and seconds of each step."""
+    try:
+        return json.loads(measurement.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
 
-    To fill: generate 50k messages (generate.py) and a memory of past translations; time
-    HEAD's pre-fill beside translate-toolkit's `pot2po --tm` / `pretranslate` on the same
-    files, alternating; figures = time and peak memory, goals ≤ GOAL_PREFILL_SECONDS and
-    ≤ GOAL_PREFILL_MB; report.figure(...).
-    """
-    report.subheading("4b. Translation-memory pre-fill at 50k messages (slot)")
-    report.text("not measured yet: pre-fill of 50k messages from a translation memory beside "
-                "translate-toolkit `pot2po --tm` / `pretranslate` on the same files.")
-    report.figure("memory pre-fill, 50k messages, time", "not measured yet", "not measured yet",
-                  "—", f"≤ {GOAL_PREFILL_SECONDS} s", None)
-    report.figure("memory pre-fill, 50k messages, peak memory", "not measured yet",
-                  "not measured yet", "—", f"≤ {GOAL_PREFILL_MB:.0f} MB", None)
+
+def memory_prefill(report: Report, runs: int, timeout: float, quick: bool) -> None:
+    """Translation-memory pre-fill of a 50k-message template from a 50k-unit memory, HEAD
+    beside translate-toolkit's `pretranslate --tm` on the same files (the previous release
+    has no memory). translate-toolkit compares a message with every unit of similar length
+    in Python: at 50k it runs into the time cap, so both also run on the first
+    MEMORY_SAMPLE messages of the same template, against the same memory, for its time
+    and the match counts side by side."""
+    size = QUICK_MEMORY_MESSAGES if quick else MEMORY_MESSAGES
+    report.subheading(f"4b. Translation-memory pre-fill at {size // 1000}k messages")
+    where = WORK / "memory"
+    log(f"memory: generating {size:,} messages and a {size:,}-unit memory")
+    case = generate.memory_case(size, size)
+    template, sample, memory = where / "messages.pot", where / "sample.pot", where / "memory.tmx"
+    empty = where / "empty.po"
+    generate.write_pot(template, case.messages)
+    generate.write_pot(sample, case.messages[:MEMORY_SAMPLE])
+    generate.write_memory(memory, case.units)
+    generate.write_empty_catalog(empty)
+    mix = ", ".join(f"{share:.0%} {kind}" for kind, share in generate.MEMORY_MIX)
+    report.text(
+        f"Generated (fixed seed): {size:,} untranslated en messages with their msgctxt, as "
+        f"`catalogs update` writes a template, and an en→nl memory of {len(case.units):,} "
+        "units written by HEAD's dump_tmx (sentences of 8–40 words of bench/generate.py's "
+        f"vocabulary, a third of them short, 2–6 words). Messages: {mix} (context: the site's "
+        "own nl version of the field; context-edited: that field's text since changed by a "
+        "word; exact: the same text translated elsewhere; near: a memory text with 1–3 words "
+        "changed). HEAD (bench/prefill.py, its own process): read the template and the TMX, "
+        "build the Index, best() for every message (Index.best_all: the same answers, 512 "
+        "fuzzy searches counted together), write the catalog. translate-toolkit: "
+        "`pretranslate --tm` (its matcher reads the TMX itself, no tmdb; an empty template "
+        "because 3.20.4 fails without one), min similarity 75 as HEAD's. "
+        f"{runs} rounds alternating; a tool past 60 s is not run again.")
+    head_out, tt_out = where / "head.po", where / "pretranslate.po"
+    commands = {
+        "HEAD pre-fill": [PYTHON, str(BENCH / "prefill.py"), str(template), str(memory), "nl",
+                          str(head_out)],  # best_all: best() of each, 512 searched together
+        "pretranslate --tm": [PRETRANSLATE, "--tm", str(memory), "-t", str(empty),
+                              str(template), str(tt_out)],
+    }
+    report.commands(commands)
+    results = measure.alternate(commands, runs, timeout=timeout, once_after=60,
+                                progress=lambda text: log(f"memory: {text}"))
+    head, tt = results["HEAD pre-fill"], results["pretranslate --tm"]
+    steps = prefill_report(head.runs[-1]) if head.runs else None
+    rows = [[label, *row_timing(series), exit_codes(series)] for label, series in
+            results.items()]
+    report.table(["tool", "median", "min–max (s)", "CPU s", "runs", "peak MB", "exit"], rows)
+    if steps:
+        report.text("HEAD's steps (last run, seconds inside the process): "
+                    + ", ".join(f"{name} {value:.3f}" for name, value in
+                                steps["seconds"].items())
+                    + "; tiers found: " + ", ".join(f"{tier} {count:,}" for tier, count in
+                                                   steps["tiers"].items()) + ".")
+
+    log(f"memory: both on the first {MEMORY_SAMPLE:,} messages")
+    sample_out = {"HEAD pre-fill": where / "head-sample.po",
+                  "pretranslate --tm": where / "pretranslate-sample.po"}
+    sample_commands = {
+        "HEAD pre-fill": [PYTHON, str(BENCH / "prefill.py"), str(sample), str(memory), "nl",
+                          str(sample_out["HEAD pre-fill"])],
+        "pretranslate --tm": [PRETRANSLATE, "--tm", str(memory), "-t", str(empty), str(sample),
+                              str(sample_out["pretranslate --tm"])],
+    }
+    sampled = {label: measure.run(command, timeout=timeout)
+               for label, command in sample_commands.items()}
+    counts = {}
+    for label, measurement in sampled.items():
+        log(f"memory sample {label}: {measure.describe(measurement)}")
+        if not measurement.timed_out and not measurement.returncode:
+            counts[label] = generate.memory_counts(sample_out[label], case.kinds)
+    full_counts = {}
+    if head.runs and not head.failed and not head.timed_out:
+        full_counts["HEAD pre-fill"] = generate.memory_counts(head_out, case.kinds)
+    if tt.runs and not tt.failed and not tt.timed_out:
+        full_counts["pretranslate --tm"] = generate.memory_counts(tt_out, case.kinds)
+    sample_kinds = {kind: 0 for kind, _ in generate.MEMORY_MIX}
+    for context, _ in case.messages[:MEMORY_SAMPLE]:
+        sample_kinds[case.kinds[context]] += 1
+    all_kinds = {kind: 0 for kind, _ in generate.MEMORY_MIX}
+    for kind in case.kinds.values():
+        all_kinds[kind] += 1
+
+    def cell(found: dict, label: str, kind: str) -> str:
+        if label not in found:
+            return "—"
+        filled, fuzzy = found[label][kind]
+        return f"{filled:,} ({fuzzy:,} fuzzy)"
+
+    report.text(f"Messages filled (of which marked fuzzy), by what each was made to find; on "
+                f"all {size:,} messages and on the first {MEMORY_SAMPLE:,}, where "
+                f"pretranslate took {measure.describe(sampled['pretranslate --tm'])} and "
+                f"HEAD {measure.describe(sampled['HEAD pre-fill'])}:")
+    kinds = [kind for kind, _ in generate.MEMORY_MIX]
+    total = {label: tuple(map(sum, zip(*found.values(), strict=True)))
+             for label, found in (("all HEAD", full_counts.get("HEAD pre-fill")),
+                                  ("all tt", full_counts.get("pretranslate --tm")),
+                                  ("sample HEAD", counts.get("HEAD pre-fill")),
+                                  ("sample tt", counts.get("pretranslate --tm"))) if found}
+    rows = [[kind, f"{all_kinds[kind]:,}", cell(full_counts, "HEAD pre-fill", kind),
+             cell(full_counts, "pretranslate --tm", kind), f"{sample_kinds[kind]:,}",
+             cell(counts, "HEAD pre-fill", kind), cell(counts, "pretranslate --tm", kind)]
+            for kind in kinds]
+
+    def summed(label: str) -> str:
+        return f"{total[label][0]:,} ({total[label][1]:,} fuzzy)" if label in total else "—"
+
+    rows.append(["all", f"{size:,}", summed("all HEAD"), summed("all tt"),
+                 f"{min(size, MEMORY_SAMPLE):,}", summed("sample HEAD"), summed("sample tt")])
+    report.table(["message", f"all {size // 1000}k", "HEAD", "pretranslate",
+                  f"first {MEMORY_SAMPLE:,}", "HEAD", "pretranslate"], rows)
+
+    label = f"{size // 1000}k messages × {len(case.units) // 1000}k units"
+    size_note = sized(quick, "50k messages")
+    if tt.median is not None:
+        ratio = times(share(head.median, tt.median), 4)
+    elif head.median is not None:
+        ratio = f"< {head.median / timeout:.4f}×"
+    else:
+        ratio = "—"
+    head_sample, tt_sample = sampled["HEAD pre-fill"], sampled["pretranslate --tm"]
+    report.figure(f"memory pre-fill, {label}, time (ratio: ÷ pretranslate){size_note}",
+                  with_cpu(head),
+                  f"pretranslate --tm {with_cpu(tt)}; on {MEMORY_SAMPLE:,} messages HEAD "
+                  f"{head_sample.wall:.2f} s, pretranslate {tt_sample.wall:.1f} s "
+                  f"({measure.ratio(head_sample.wall, tt_sample.wall, 3)})", ratio,
+                  f"≤ {GOAL_PREFILL_SECONDS} s",
+                  None if head.median is None else head.median <= GOAL_PREFILL_SECONDS)
+    sample_peaks = {label: None if m.peak_kb is None else m.peak_kb / 1024
+                    for label, m in sampled.items()}
+    report.figure(f"memory pre-fill, {label}, peak memory (ratio: ÷ pretranslate){size_note}",
+                  megabytes(head.peak_mb),
+                  f"pretranslate --tm {megabytes(tt.peak_mb)}; on {MEMORY_SAMPLE:,} messages "
+                  f"HEAD {megabytes(sample_peaks['HEAD pre-fill'])}, pretranslate "
+                  f"{megabytes(sample_peaks['pretranslate --tm'])}",
+                  times(share(head.peak_mb, tt.peak_mb)), f"≤ {GOAL_PREFILL_MB:.0f} MB",
+                  None if head.peak_mb is None else head.peak_mb <= GOAL_PREFILL_MB)
+
 
 
 def slots(report: Report, runs: int, timeout: float) -> None:
-    report.heading("4. Hosts side by side; a slot not measured yet")
-    report.text("4a measures hosts crawled side by side (function `hosts_side_by_side`); 4b is "
-                "a slot left for a figure another engineer will fill (function "
-                "`memory_prefill` in bench/run.py).")
+    report.heading("4. Hosts side by side; the translation-memory pre-fill")
     hosts_side_by_side(report, runs, timeout, report.quick)
-    memory_prefill(report)
+    memory_prefill(report, runs, timeout, report.quick)
 
 
 # ---------------------------------------------------------------- 5. translator commands
