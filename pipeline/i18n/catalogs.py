@@ -17,6 +17,7 @@ from pathlib import Path
 from pipeline.errors import RunFailed
 from pipeline.files import open_regular
 from pipeline.i18n import glossary, po
+from pipeline.i18n.prefill import Memory, prefill, suggestion
 from pipeline.i18n.reading import completeness, visible
 from pipeline.i18n.template import build_template
 from pipeline.items import Record
@@ -256,10 +257,13 @@ def by_domain(records: list[Record]) -> dict[str, list[Record]]:
 
 
 def plan_update(records: list[Record], locales: Path, stage, compile: bool = False,
-                expect=None) -> Update:
+                expect=None, memory: Memory | None = None) -> Update:
     """Stage every domain's template and catalogs (and their .mo when compile is set).
 
-    Each language's glossary gains the brands it lacks (pipeline/i18n/glossary.py).
+    Every entry no translator has translated gets the memory's best match, fuzzy
+    (pipeline/i18n/prefill.py; memory: the one a run is about to publish, else the
+    memory files in locales). Each language's glossary gains the brands it lacks
+    (pipeline/i18n/glossary.py).
     Nothing is published here: stage(path, chunks) is a Publication's, which
     writes a temporary copy as the bytes are made, unless the file already
     holds them; expect(path, sha256) tells it which bytes each catalog was merged
@@ -268,6 +272,7 @@ def plan_update(records: list[Record], locales: Path, stage, compile: bool = Fal
     """
     layout = Layout(Path(), locales)
     update = Update({}, {}, {})
+    memory = memory if memory is not None else Memory.load(layout)
     for domain, group in by_domain(records).items():
         pot = layout.template(domain)
         template, changed = build_template(group, pot, domain)
@@ -276,7 +281,7 @@ def plan_update(records: list[Record], locales: Path, stage, compile: bool = Fal
         words = sum(len(entry.msgid.split()) for entry in template.entries)
         for language in LOCALES:
             _update_catalog(template, layout, domain, language, update, stage, compile, words,
-                            expect)
+                            expect, memory)
     for language in LOCALES:
         if language != glossary.SOURCE_LANGUAGE:
             terms = glossary.updated(layout.glossary(language), language)
@@ -286,18 +291,21 @@ def plan_update(records: list[Record], locales: Path, stage, compile: bool = Fal
 
 
 def _update_catalog(template, layout: Layout, domain: str, language: str, update: Update,
-                    stage, compile: bool, words: int, expect) -> None:
+                    stage, compile: bool, words: int, expect, memory: Memory) -> None:
     """One catalog; it is freed on return, before the next one is read."""
     path = layout.catalog(domain, language)
     existing, digest_read = read_catalog_bytes(path)
     if expect is not None:
         expect(path, digest_read)
     entries, report = merge(template, existing or po.Catalog(po.Entry(""), []))
+    source_language = source_of(domain).language
+    if language != source_language:
+        prefill(entries, memory, source_language, language)
     catalog = po.Catalog(catalog_header(language, template, existing, domain), entries)
     del existing, entries
     digest = hashlib.sha256()
     changed = stage(path, _hashed(po.chunks(catalog), digest))
-    figures = stats(catalog, language, words, source_of(domain).language == language)
+    figures = stats(catalog, language, words, source_language == language)
     update.reports[language] = update.reports[language].joined(report) \
         if language in update.reports else report
     update.stats[language] = update.stats[language] + figures \
@@ -379,15 +387,16 @@ class Stats:
 
     language: str
     translated: int  # shown translated
-    fuzzy: int  # a translation awaits review: the source is shown
+    fuzzy: int  # a translator's translation awaits review: the source is shown
     untranslated: int  # no translation shown (none, blank, or holding markup)
     obsolete: int
     words: int
     source: int = 0  # written in this language already (its domain's source language)
+    suggested: int = 0  # the memory's suggestion awaits review (prefill.py): the source is shown
 
     @property
     def total(self) -> int:
-        return self.translated + self.fuzzy + self.untranslated + self.source
+        return self.translated + self.fuzzy + self.untranslated + self.source + self.suggested
 
     @property
     def completeness(self) -> float:
@@ -397,7 +406,7 @@ class Stats:
     def __add__(self, other: "Stats") -> "Stats":
         return Stats(self.language, *(getattr(self, name) + getattr(other, name) for name in
                                       ("translated", "fuzzy", "untranslated", "obsolete",
-                                       "words", "source")))
+                                       "words", "source", "suggested")))
 
 
 def stats(catalog: po.Catalog, language: str, words: int | None = None,
@@ -411,5 +420,7 @@ def stats(catalog: po.Catalog, language: str, words: int | None = None,
     if is_source:
         return Stats(language, 0, 0, 0, obsolete, words, source=len(live))
     translated = sum(1 for e in live if not e.fuzzy and visible(e.msgstr, e.msgid) is not None)
-    fuzzy = sum(1 for e in live if e.fuzzy and e.translated)
-    return Stats(language, translated, fuzzy, len(live) - translated - fuzzy, obsolete, words)
+    suggested = sum(1 for e in live if suggestion(e) is not None)
+    fuzzy = sum(1 for e in live if e.fuzzy and e.translated) - suggested
+    return Stats(language, translated, fuzzy, len(live) - translated - fuzzy - suggested,
+                 obsolete, words, suggested=suggested)

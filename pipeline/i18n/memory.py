@@ -45,6 +45,7 @@ DOCTYPE declaring an entity is refused, so an XXE or entity-expansion file never
 gets further than its DOCTYPE.
 """
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -55,6 +56,7 @@ from pathlib import Path
 from lxml import etree
 
 from pipeline.errors import RunFailed
+from pipeline.files import open_regular
 from pipeline.text import normalise_text
 
 CREATION_TOOL = "speerpunt"
@@ -370,5 +372,25 @@ def read_tmx(path: Path) -> list[Unit]:
                         f"{error.strerror or error}") from None
     try:
         return _read(data, path.name, modified)
+    except _Refused as refused:
+        raise RunFailed(f"{path}:{refused.line}: {refused.why}") from None
+
+
+def read_memory(path: Path) -> list[Unit]:
+    """The units of a memory file speerpunt keeps (locales/<lang>/memory.tmx), [] when
+    there is none yet; read as read_tmx reads, through files.open_regular (a symlink, a
+    FIFO or a directory there is refused)."""
+    try:
+        handle = open_regular(path)
+        if handle is None:
+            return []
+        with handle:
+            data = handle.read()
+            modified = datetime.fromtimestamp(os.fstat(handle.fileno()).st_mtime, UTC)
+    except OSError as error:
+        raise RunFailed(f"{path}: cannot read the translation memory: "
+                        f"{error.strerror or error}") from None
+    try:
+        return _read(data, path.name, modified.date().isoformat())
     except _Refused as refused:
         raise RunFailed(f"{path}:{refused.line}: {refused.why}") from None
