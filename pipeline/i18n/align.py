@@ -180,11 +180,6 @@ class _Unit:
     words: tuple[str, ...]  # lower-case words, case-folded, accents removed
     cognates: tuple[str, ...]  # first 4 letters of each lower-case word of COGNATE_LENGTH+
 
-    @property
-    def names_only(self) -> bool:
-        """Nothing but names and numbers ("Patrick Bruggemans IMDC", "Jos Smits (vz)")."""
-        return bool(self.names or self.numbers) and not any(len(w) >= 3 for w in self.words)
-
 
 _TOKEN = re.compile(r"[^\W_]+")
 _JOINER = re.compile(r"[\s\u2019'&.-]+")  # what may stand between the words of one name
@@ -274,6 +269,14 @@ class _Vocabulary:
     def shared(self, anchor: str) -> bool:
         return anchor in self.numbers or anchor in self.names
 
+    def names_only(self, unit: _Unit) -> bool:
+        """Nothing but names and numbers ("Patrick Bruggemans IMDC", "Jos Smits (vz)"); a
+        capitalised word opening it that the other version lacks is a word, not a name
+        ("Plaatsvervangers:")."""
+        if any(len(w) >= 3 for w in unit.words) or not (unit.names or unit.numbers):
+            return False
+        return all(not opens or token in self.names for run in unit.runs for token, opens in run)
+
     def misplaced(self, unit: _Unit) -> bool:
         """The target unit is written in the source's language: an English paragraph
         left on the Dutch page (one the English page holds too is caught before, by its
@@ -281,7 +284,7 @@ class _Vocabulary:
         share and words in capitals ("Annie Renders" looks Dutch, "Port of Antwerp-
         Bruges" English), choosing between the two languages only, in its low-accuracy
         mode (~70 us a text); with fewer than two such words there is no telling."""
-        if unit.names_only:
+        if self.names_only(unit):
             return False  # "Gert De Sitter 24Sea": names are in no language
         words = [w for w in _TOKEN.findall(unit.text)
                  if w not in self.names and not w.isupper() and not w.isdigit()]
@@ -377,7 +380,8 @@ class _Judge:
             return _Evidence(0.0, True, True, 0.0, conflict=True)
         if s.group != t.group or _untranslated(set(s.words), t.words, UNTRANSLATED_MIN_WORDS):
             return never
-        if (s.names_only or t.names_only) and (s.names != t.names or s.numbers != t.numbers):
+        if ((self.page.names_only(s) or self.page.names_only(t))
+                and (s.names != t.names or s.numbers != t.numbers)):
             return never
         agree = sum(self.weight(x) for x in a & b)
         against = 0.0
