@@ -22,12 +22,14 @@ from urllib.parse import quote
 
 from pipeline.errors import RunFailed
 from pipeline.i18n import po
+from pipeline.i18n.prefill import WHAT, Suggestion, suggestion
 from pipeline.i18n.reading import visible
 from pipeline.i18n.template import messages
 from pipeline.items import Article, Cluster, Organisation, Page, Record
 from pipeline.sources import LOCALES, source
 
-STATES = ("translated", "fuzzy", "untranslated", "source")
+STATES = ("translated", "suggested", "fuzzy", "untranslated", "source")
+NEEDS_WORK = ("suggested", "fuzzy", "untranslated")
 _TEMPLATE = files("pipeline.outputs").joinpath("preview.html").read_text(encoding="utf-8")
 _STYLE = re.search(r"<style>(.*?)</style>", _TEMPLATE, re.S).group(1)
 _STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
@@ -45,6 +47,7 @@ class Message:
     previous: str | None = None  # the English the fuzzy translation was made for (`#|`)
     rejected: str | None = None  # a translation not shown: it holds markup
     source_language: str = "en"
+    suggestion: Suggestion | None = None  # where the memory's suggestion comes from
 
 
 def states(records: list[Record], catalog: po.Catalog, language: str, path: Path,
@@ -64,8 +67,12 @@ def states(records: list[Record], catalog: po.Catalog, language: str, path: Path
             raise RunFailed(f"{path}: {context} is not in step with the records; "
                             "run `speerpunt catalogs update` first")
         shown = None if entry.fuzzy else visible(entry.msgstr, text)
+        offered = suggestion(entry)
         if is_source:
             found[context] = Message(context, "source", shown or text, text)
+        elif offered is not None:
+            found[context] = Message(context, "suggested", entry.msgstr, text,
+                                     source_language=source_language, suggestion=offered)
         elif entry.fuzzy and entry.translated:
             found[context] = Message(context, "fuzzy", entry.msgstr, text, entry.previous_msgid,
                                      source_language=source_language)
@@ -102,12 +109,21 @@ def _message(message: Message, language: str) -> str:
     context = escape(message.context)
     shown_lang = message.source_language if message.state == "untranslated" else language
     tag = f'<span class="tag" lang="en">{message.state}</span>' \
-        if message.state in ("fuzzy", "untranslated") else ""
+        if message.state in NEEDS_WORK else ""
     change = ""
     if message.rejected is not None:
         change = (f'<span class="change" lang="en"><span><span class="label">Not published, '
                   f'it holds markup:</span><span lang="{language}">{escape(message.rejected)}'
                   f'</span></span></span>')
+    if message.suggestion is not None:
+        offer = message.suggestion
+        tag = (f'<span class="tag" lang="en">suggested · {offer.score} %</span>')
+        change = (f'<span class="change" lang="en"><span><span class="label">Suggested by the '
+                  f'memory, {offer.score} % match, {escape(WHAT[offer.tier])}:</span>'
+                  f'{escape(offer.origin)} (seen {offer.seen})</span>'
+                  f'<span><span class="label">Not published until a translator reviews it; '
+                  f'shown meanwhile:</span><span lang="{message.source_language}">'
+                  f'{escape(message.source)}</span></span></span>')
     if message.state == "fuzzy":
         what = (word_diff(message.previous, message.source) if message.previous is not None
                 else "not recorded (no <code>#|</code> previous text in the catalog)")
@@ -134,14 +150,14 @@ def _bar(language: str, names: dict[str, str], counts: dict[str, int],
          found: dict[str, Message]) -> str:
     """Counts per state, links to the other locales and to the first string needing work."""
     all_source = counts["source"] == len(found)
-    shown = ("source",) if all_source else STATES[:3] + (("source",) if counts["source"] else ())
+    shown = ("source",) if all_source else STATES[:4] + (("source",) if counts["source"] else ())
     pills = " ".join(f'<span class="count {state}" data-count="{state}"><b>{counts[state]}</b> '
                      f"{state}</span>" for state in shown)
     links = "".join(
         f'<li><strong lang="{code}" aria-current="page">{escape(name)}</strong></li>'
         if code == language else f'<li><a href="{code}.html" lang="{code}">{escape(name)}</a></li>'
         for code, name in names.items())
-    todo = next((m for m in found.values() if m.state in ("fuzzy", "untranslated")), None)
+    todo = next((m for m in found.values() if m.state in NEEDS_WORK), None)
     if todo is not None:
         work = (f'<a class="todo-link" href="#{quote(todo.context, safe="/")}">'
                 f'First string that needs work: {escape(todo.context)}</a>')

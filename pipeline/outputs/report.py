@@ -50,11 +50,12 @@ def merge_lines(reports: dict) -> list[str]:
 
 def stats_table(rows) -> str:
     """rows: (domain, Stats) pairs, one per catalog; the domain "all" for the totals."""
-    header = ("domain", "locale", "translated", "fuzzy", "untranslated", "source", "obsolete",
-              "words", "percent")
+    header = ("domain", "locale", "translated", "suggested", "fuzzy", "untranslated", "source",
+              "obsolete", "words", "percent")
     table = [header] + [
-        (domain, row.language, str(row.translated), str(row.fuzzy), str(row.untranslated),
-         str(row.source), str(row.obsolete), str(row.words), f"{row.completeness:.0%}")
+        (domain, row.language, str(row.translated), str(row.suggested), str(row.fuzzy),
+         str(row.untranslated), str(row.source), str(row.obsolete), str(row.words),
+         f"{row.completeness:.0%}")
         for domain, row in rows
     ]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
@@ -96,11 +97,12 @@ def summary(outcome: Outcome, verbose: bool = False) -> str:
         if row.source == row.total:
             continue
         merge = outcome.merges[language]
-        todo = row.fuzzy + row.untranslated
+        todo = row.suggested + row.fuzzy + row.untranslated
         line = f"{language}: {row.completeness:.0%} translated"
         if todo:
-            line += (f"; {todo} need a translator "
-                     f"({row.fuzzy} fuzzy, {row.untranslated} untranslated)")
+            suggested = f"{row.suggested} suggested by the memory, " if row.suggested else ""
+            line += (f"; {todo} need a translator ({suggested}"
+                     f"{row.fuzzy} fuzzy, {row.untranslated} untranslated)")
             waiting = merge.new + merge.fuzzy
             if waiting:
                 line += ": " + listed(waiting)
@@ -163,7 +165,8 @@ class RunReport:
         self.data["sites"] = outcome.sites
         self.data["catalogs"] = {
             language: {"new": len(outcome.merges[language].new),
-                       "fuzzy": row.fuzzy, "untranslated": row.untranslated,
+                       "suggested": row.suggested, "fuzzy": row.fuzzy,
+                       "untranslated": row.untranslated,
                        "source": row.source, "obsolete": row.obsolete,
                        "completeness": round(row.completeness, 4)}
             for language, row in outcome.stats.items()}

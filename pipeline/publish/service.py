@@ -13,9 +13,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from pipeline import clock
 from pipeline.errors import BadUsage, RunFailed, unexpected
 from pipeline.files import check_tree, remove_stale_temporaries
 from pipeline.i18n.catalogs import plan_update, read_catalog
+from pipeline.i18n.versions import plan_memory
 from pipeline.identity import keep_ids
 from pipeline.items import Article, Cluster, Harvest, Organisation, Record
 from pipeline.layout import Layout
@@ -188,8 +190,11 @@ def stage_outputs(records: list[Record], layout: Layout, staged: Publication,
     """Stage catalogs, .mo, exports and the preview (index.json last); the staged exports."""
     import json
 
+    memory, pages = plan_memory(records, layout, staged.stage, clock.now().date().isoformat())
+    for key, versions in pages.items():
+        outcome.sites.setdefault(key, {})["versions"] = versions
     update = plan_update(records, layout.locales, staged.stage, compile=True,
-                         expect=staged.expect)
+                         expect=staged.expect, memory=memory)
     files, held_back = plan_export(records, update.compiled, layout.output, options.min_complete)
     index = files.pop(layout.index)
     for path, data in files.items():

@@ -34,20 +34,23 @@ def test_stats_table_shows_every_locale(workdir):
     result = run_cli("catalogs", "stats", "--locales", str(workdir / "locales"))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["domain", "locale", "translated", "fuzzy", "untranslated",
-                                "source", "obsolete", "words", "percent"]
-    assert lines[1].split()[:6] == ["clusters", "en", "0", "0", "0", "27"]  # English: source
-    assert lines[2].split()[:6] == ["clusters", "nl", "27", "0", "0", "0"]
+    assert lines[0].split() == ["domain", "locale", "translated", "suggested", "fuzzy",
+                                "untranslated", "source", "obsolete", "words", "percent"]
+    assert lines[1].split()[:7] == ["clusters", "en", "0", "0", "0", "0", "27"]  # English: source
+    assert lines[2].split()[:7] == ["clusters", "nl", "27", "0", "0", "0", "0"]
     assert lines[2].split()[-1] == "100%"
     assert lines[3].split()[:3] == ["clusters", "fr", "27"]
     catalisti = [line.split() for line in lines if line.startswith("catalisti ")]
-    assert [row[1] for row in catalisti if row[5] != "0"] == ["nl"]  # Dutch is its source
+    assert [row[1] for row in catalisti if row[6] != "0"] == ["nl"]  # Dutch is its source
+    food = [row for row in map(str.split, lines) if row[:2] == ["flanders-food", "nl"]]
+    assert food[0][2:6] == ["0", "3", "0", "0"]  # its site's own Dutch, suggested: not shown
+    assert food[0][-1] == "0%"
     totals = [line.split() for line in lines if line.startswith("all ")]
     assert [row[1] for row in totals] == ["en", "nl", "fr"]
     for row in totals:  # every catalog of the locale, counted together
         rows = [line.split() for line in lines[1:] if line.split()[1] == row[1]
                 and not line.startswith("all ")]
-        assert row[2:7] == [str(sum(int(r[i]) for r in rows)) for i in range(2, 7)]
+        assert row[2:8] == [str(sum(int(r[i]) for r in rows)) for i in range(2, 8)]
 
 
 def test_shipped_catalogs_pass_the_check():

@@ -97,7 +97,7 @@ def test_fuzzy_flags_set_by_hand_count_as_catalogs_stats_counts_them(workdir):
     assert preview(workdir).returncode == 0
     stats = run_cli("catalogs", "stats", "--locales", str(workdir / "locales"), cwd=workdir)
     lines = stats.stdout.splitlines()
-    assert lines[2].split()[:5] == ["clusters", "nl", "25", "1", "1"], stats.stdout
+    assert lines[2].split()[:6] == ["clusters", "nl", "25", "0", "1", "1"], stats.stdout
     root = page(workdir, "nl")
     overview = '[not(starts-with(@data-msgctxt, "organisation/"))]'
     assert root.xpath('//*[@data-state="fuzzy"]/@data-msgctxt') == ["cluster/sim/tagline"]
@@ -105,7 +105,7 @@ def test_fuzzy_flags_set_by_hand_count_as_catalogs_stats_counts_them(workdir):
         ["cluster/vil/tagline"]
     assert "not recorded" in root.xpath('string(//*[@data-state="fuzzy"]//*[@class="diff"])')
     total = next(line.split() for line in lines if line.startswith("all ") and " nl " in line)
-    assert root.xpath('//*[@class="bar"]//*[@data-count]/b/text()') == total[2:6]
+    assert root.xpath('//*[@class="bar"]//*[@data-count]/b/text()') == total[2:7]
 
 
 def test_translations_are_escaped_and_pages_load_nothing(workdir):
