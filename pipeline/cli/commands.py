@@ -261,8 +261,63 @@ def settle_if_needed(*directories: Path) -> None:
     check_tree([directory for directory in directories if directory.is_dir()])
 
 
+def command_memory(args) -> int:
+    """export: every unit of every language's memory in one TMX 1.4b file. import: a TMX's
+    units (origin: its file name) join the memory, and `catalogs update` pre-fills from it
+    in the same publication."""
+    from pipeline.files import write_atomic
+    from pipeline.i18n import catalogs
+    from pipeline.i18n.memory import dump_tmx, merged, read_tmx
+    from pipeline.i18n.prefill import Memory
+
+    layout = Layout(args.output, args.locales)
+    if args.action == "export":
+        settle_if_needed(*layout.roots)
+        units = [unit for found in Memory.load(layout).units.values() for unit in found]
+        data = dump_tmx(units)
+        if str(args.file) == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            try:
+                write_atomic(args.file, data)
+            except OSError as error:
+                raise RunFailed(f"{args.file}: cannot write: {error.strerror}") from None
+            print(f"exported {len(merged(units))} units to {args.file}")
+        return 0
+    brought = read_tmx(args.file)
+    usable = [unit for unit in brought if unit.target_lang in LOCALES]
+    if not usable:
+        raise RunFailed(f"{args.file}: no translation unit into {', '.join(LOCALES)}; "
+                        "nothing imported")
+    with Session(*layout.roots, layout=layout):
+        old = Memory.load(layout)
+        units = {language: merged([*old.units[language],
+                                   *(unit for unit in usable if unit.target_lang == language)])
+                 for language in LOCALES}
+        records = load_records(layout)
+        with Publication(args.locales) as staged:
+            for language, found in units.items():
+                if found != old.units[language]:
+                    staged.stage(layout.memory(language), dump_tmx(found))
+            memory = Memory(units, {language: {unit.target for unit in
+                                               [*old.units[language], *found]}
+                                    for language, found in units.items()})
+            update = catalogs.plan_update(records, args.locales, staged.stage,
+                                          expect=staged.expect, memory=memory)
+            written = staged.commit()
+    counts = ", ".join(f"{language} {sum(1 for unit in usable if unit.target_lang == language)}"
+                       for language in LOCALES)
+    other = len(brought) - len(usable)
+    print(f"imported {len(usable)} units from {args.file} ({counts}"
+          f"{f'; {other} into other languages, skipped' if other else ''})")
+    print("suggested by the memory now: " + ", ".join(
+        f"{language} {row.suggested}" for language, row in update.stats.items()))
+    print(f"{len(written)} files changed")
+    return 0
+
+
 COMMANDS = {"crawl": command_crawl, "run": command_run, "catalogs": command_catalogs,
-            "export": command_export, "preview": command_preview}
+            "export": command_export, "preview": command_preview, "memory": command_memory}
 
 
 def run(args) -> int:

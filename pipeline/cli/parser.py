@@ -90,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--min-complete", type=fraction, default=0.0, metavar="FRACTION",
                         help="a locale less complete than this keeps its previous export")
 
+    memory = commands.add_parser(
+        "memory", help="the translation memory (locales/<lang>/memory.tmx) as one TMX file: "
+        "export it, or import an agency's or Weblate's and pre-fill the catalogs from it")
+    memory.add_argument("action", choices=["export", "import"])
+    memory.add_argument("file", type=Path, metavar="FILE.tmx",
+                        help="the TMX file to write (export; - for standard output) or read")
+    locales_option(memory)
+    output_option(memory)
+
     preview = commands.add_parser("preview", help="write output/preview/: the page in each locale "
                                   "with the strings that need work marked")
     output_option(preview)

@@ -14,9 +14,12 @@ from babel.messages.plurals import get_plural
 
 from pipeline.errors import RunFailed
 from pipeline.i18n import glossary, po
+from pipeline.i18n.memory import Unit
+from pipeline.i18n.prefill import Memory, from_site, offered_once, suggestion
 from pipeline.i18n.reading import foreign_markup
 from pipeline.layout import Layout
 from pipeline.sources import LOCALES, OVERVIEW, domains
+from pipeline.sources import source as source_of
 
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 TAG_NAME = re.compile(r"</?[A-Za-z][\w:-]*")
@@ -82,6 +85,11 @@ def check_all(locales: Path) -> Findings:
     notes, every source text translated two different ways in one language."""
     layout = Layout(Path(), locales)
     findings = Findings()
+    try:
+        memory = Memory.load(layout)
+    except RunFailed as error:
+        findings.problems.append(str(error))
+        memory = Memory({}, {})
     names, translations = {}, {language: {} for language in LOCALES}
     for language in LOCALES:
         try:
@@ -114,6 +122,8 @@ def check_all(locales: Path) -> Findings:
                 continue
             findings.problems += problems_of(catalog, path, language, contexts,
                                              names[language])
+            findings.notes += site_changes(catalog, path, memory.units.get(language, []),
+                                           source_of(domain).language)
             for entry in catalog.entries:
                 if not entry.obsolete and not entry.fuzzy and entry.msgstr.strip():
                     translations[language].setdefault(entry.msgid, {}).setdefault(
@@ -121,6 +131,32 @@ def check_all(locales: Path) -> Findings:
     for found in translations.values():
         findings.notes += conflicts(found)
     return findings
+
+
+def site_changes(catalog: po.Catalog, path: Path, units: list[Unit],
+                 source_language: str) -> list[str]:
+    """A translator's translation of a field whose site now publishes its own version,
+    one the translator was not offered: the memory never replaces their text, so a note
+    says what the site says now."""
+    own: dict[tuple[str, str], Unit] = {}  # (msgctxt, source text) -> the site's latest
+    for unit in units:
+        if unit.context is not None and unit.source_lang == source_language \
+                and from_site(unit.origin):
+            key = unit.context, unit.source
+            if key not in own or unit.seen > own[key].seen:
+                own[key] = unit
+    notes = []
+    for entry in catalog.entries:
+        site = own.get((entry.msgctxt, entry.msgid)) if not entry.obsolete else None
+        if site is None or not entry.msgstr.strip() or suggestion(entry) is not None \
+                or entry.msgstr == site.target:
+            continue
+        once = offered_once(entry)
+        if once is not None and once.origin == site.origin and once.seen >= site.seen:
+            continue  # the translator started from this very version
+        notes.append(f"{path}:{entry.line}: note: the site now says {site.target!r} "
+                     f"({site.origin}, seen {site.seen})")
+    return notes
 
 
 def conflicts(translations: dict[str, dict[str, str]]) -> list[str]:

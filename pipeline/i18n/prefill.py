@@ -26,10 +26,17 @@ from pipeline.layout import Layout
 from pipeline.sources import LOCALES
 
 MARK = "speerpunt memory:"
-WHAT = {"context": "the site's own version of this text", "exact": "the same text elsewhere",
-        "fuzzy": "a similar text"}
+# What matched, in the comment's words, by tier; a unit made for this very msgctxt is the
+# site's own version when a site gave it (a URL), else a translation an agency made for it.
+WHAT = {"site": "the site's own version of this text", "context": "a translation of this text",
+        "exact": "the same source text", "fuzzy": "a similar text"}
 _COMMENT = re.compile(rf"{re.escape(MARK)} (\d+) % match, ({'|'.join(WHAT.values())}): "
                       r"(.+) \(seen (\d{4}-\d{2}-\d{2})\)")
+
+
+def from_site(origin: str) -> bool:
+    """A unit a site's page gave (its URL), not one a TMX file brought."""
+    return origin.startswith(("https://", "http://"))
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,14 @@ class Suggestion:
         return cls(match.score, match.tier, match.unit.origin, match.unit.seen)
 
     @property
+    def what(self) -> str:
+        """What matched, in words."""
+        site = self.tier == "context" and from_site(self.origin)
+        return WHAT["site" if site else self.tier]
+
+    @property
     def comment(self) -> str:
-        return f"{MARK} {self.score} % match, {WHAT[self.tier]}: {self.origin} (seen {self.seen})"
+        return f"{MARK} {self.score} % match, {self.what}: {self.origin} (seen {self.seen})"
 
     @classmethod
     def parse(cls, comment: str) -> "Suggestion | None":
@@ -55,13 +68,19 @@ class Suggestion:
         if found is None:
             return None
         tier = next(name for name, words in WHAT.items() if words == found.group(2))
-        return cls(int(found.group(1)), tier, found.group(3), found.group(4))
+        return cls(int(found.group(1)), "context" if tier == "site" else tier,
+                   found.group(3), found.group(4))
 
 
 def suggestion(entry: po.Entry) -> Suggestion | None:
     """The suggestion an entry shows (fuzzy, with our comment, a text in it), or None."""
     if not entry.fuzzy or not entry.msgstr:
         return None
+    return offered_once(entry)
+
+
+def offered_once(entry: po.Entry) -> Suggestion | None:
+    """What our comment on an entry says was offered, whatever became of it since."""
     for comment in entry.comments:
         if comment.startswith(MARK):
             return Suggestion.parse(comment)

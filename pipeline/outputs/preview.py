@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from pipeline.errors import RunFailed
 from pipeline.i18n import po
-from pipeline.i18n.prefill import WHAT, Suggestion, suggestion
+from pipeline.i18n.prefill import Suggestion, suggestion
 from pipeline.i18n.reading import visible
 from pipeline.i18n.template import messages
 from pipeline.items import Article, Cluster, Organisation, Page, Record
@@ -119,7 +119,7 @@ def _message(message: Message, language: str) -> str:
         offer = message.suggestion
         tag = (f'<span class="tag" lang="en">suggested · {offer.score} %</span>')
         change = (f'<span class="change" lang="en"><span><span class="label">Suggested by the '
-                  f'memory, {offer.score} % match, {escape(WHAT[offer.tier])}:</span>'
+                  f'memory, {offer.score} % match, {escape(offer.what)}:</span>'
                   f'{escape(offer.origin)} (seen {offer.seen})</span>'
                   f'<span><span class="label">Not published until a translator reviews it; '
                   f'shown meanwhile:</span><span lang="{message.source_language}">'
