@@ -43,14 +43,20 @@ def written_in(text: str) -> tuple[str, float] | None:
     return best.language.iso_code_639_1.name.lower(), best.value
 
 
-def mismatch(response, text: str, expected: str) -> str | None:
-    """Why the page is not in the expected language (one line), or None."""
+def mismatch(response, text: str, expected: str, version: bool = False) -> str | None:
+    """Why the page is not in the expected language (one line), or None. version: the
+    page is another language's version of a source page, linked as `expected`."""
     stated = declared(response)
     if stated is not None and stated != expected:
+        if version:
+            return (f"{response.url} declares its language as {stated!r}, not {expected!r} as "
+                    "its link says; its text is not offered to translators")
         return (f"{response.url} declares its language as {stated!r}, not {expected!r} as its "
                 "source is written; refusing to publish it as such")
     found = written_in(text)
     if found is not None and found[0] != expected and found[1] >= CONFIDENT:
         return (f"{response.url} is written in {found[0]!r} (detected with confidence "
-                f"{found[1]:.2f}), not {expected!r} as its source is; refusing to publish it")
+                f"{found[1]:.2f}), not {expected!r} as "
+                + ("its link says; its text is not offered to translators" if version
+                   else "its source is; refusing to publish it"))
     return None

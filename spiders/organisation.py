@@ -58,7 +58,7 @@ class OrganisationSpider(BaseSpider):
     def parse_about(self, response, profile: Organisation):
         """The about page: its paragraphs, in the source's language; its metadata too; then
         its versions in the other languages."""
-        blocks = self.about_blocks(response, self.source.language)
+        blocks = self.about_blocks(response, self.source.language, version=False)
         if isinstance(blocks, str):
             self.fail(blocks)
             return
@@ -70,9 +70,10 @@ class OrganisationSpider(BaseSpider):
         self.read_metadata(response, profile)
         yield from self.next_version(profile, list(self.alternates(response).items()))
 
-    def about_blocks(self, response, expected: str) -> list[tuple[str, str]] | str:
+    def about_blocks(self, response, expected: str,
+                     version: bool) -> list[tuple[str, str]] | str:
         """(text, element) of the about paragraphs, or why the page cannot be read as one
-        in the expected language."""
+        in the expected language (version: as another language's version of it)."""
         problem = page_problem(response)
         if problem:
             return problem
@@ -99,7 +100,7 @@ class OrganisationSpider(BaseSpider):
             else:
                 roles.append((block, "unplaced"))
         problem = coverage.refusal(roles, response.url) or language.mismatch(
-            response, normalise_text(" ".join(text for text, _ in about)), expected)
+            response, normalise_text(" ".join(text for text, _ in about)), expected, version)
         if problem:
             return problem
         for role, count in coverage.tally(roles).items():
@@ -129,12 +130,13 @@ class OrganisationSpider(BaseSpider):
                            dont_filter=True)
 
     def parse_version(self, response, profile: Organisation, tag: str, rest: list):
-        blocks = self.about_blocks(response, tag)
-        url = canonical_url(response)
+        """A version as its link names it while it cannot be used (its canonical URL may
+        name the source page it copies), by its canonical URL once read."""
+        blocks = self.about_blocks(response, tag, version=True)
         if isinstance(blocks, str):
-            profile.versions[tag] = Version(url, problem=blocks)
+            profile.versions[tag] = Version(response.request.url, problem=blocks)
         else:
-            profile.versions[tag] = Version(url, blocks)
+            profile.versions[tag] = Version(canonical_url(response), blocks)
         yield from self.next_version(profile, rest)
 
     def version_failed(self, failure):
