@@ -113,7 +113,7 @@ def stamp(epoch: int) -> str:
 def catalogs(new=(0, 0, 0), fuzzy=(0, 0, 0), untranslated=(27, 0, 0), obsolete=(0, 0, 0),
              completeness=(1.0, 1.0, 1.0)) -> dict:
     """report.json's per-locale figures, given as (en, nl, fr) tuples."""
-    return {language: {"new": new[i], "fuzzy": fuzzy[i],
+    return {language: {"new": new[i], "suggested": 0, "fuzzy": fuzzy[i],
                        # English is the source: its messages count as such, not untranslated
                        "untranslated": 0 if language == "en" else untranslated[i],
                        "source": untranslated[i] if language == "en" else 0,

@@ -62,16 +62,17 @@ class Visit:
 
 
 def catalog_stats(workdir: Path) -> dict[str, dict[str, int]]:
-    """`speerpunt catalogs stats`, parsed: per locale its translated, fuzzy, untranslated
-    and source messages, the states the preview shows."""
+    """`speerpunt catalogs stats`, parsed: per locale its translated, suggested, fuzzy,
+    untranslated and source messages, the states the preview shows."""
     result = run_cli("catalogs", "stats", "--locales", str(workdir / "locales"), cwd=workdir)
     assert result.returncode == 0, result.stderr
     rows = {}
     for line in result.stdout.splitlines()[1:]:
-        domain, locale, translated, fuzzy, untranslated, source = line.split()[:6]
+        domain, locale, translated, suggested, fuzzy, untranslated, source = line.split()[:7]
         if domain == "all":  # every domain's catalog of the locale, as the preview counts
-            rows[locale] = {"translated": int(translated), "fuzzy": int(fuzzy),
-                            "untranslated": int(untranslated), "source": int(source)}
+            rows[locale] = {"translated": int(translated), "suggested": int(suggested),
+                            "fuzzy": int(fuzzy), "untranslated": int(untranslated),
+                            "source": int(source)}
     return rows
 
 
@@ -97,6 +98,7 @@ def url(workdir: Path, name: str) -> str:
 def test_state_counts_equal_catalog_stats_with_javascript_off(browser, worked):
     stats = catalog_stats(worked)
     assert (stats["nl"]["translated"], stats["nl"]["fuzzy"]) == (25, 1)  # the overview's
+    assert stats["nl"]["suggested"] == 3  # Flanders' FOOD's own Dutch of its history
     assert (stats["en"]["translated"], stats["en"]["fuzzy"]) == (0, 0)
     for language in LOCALES:
         visit = Visit(browser, url(worked, language), javascript=False)
@@ -107,6 +109,26 @@ def test_state_counts_equal_catalog_stats_with_javascript_off(browser, worked):
         assert bar == {state: n for state, n in stats[language].items()
                        if state != "source" or n}  # a source pill where there is source text
         visit.close()
+
+
+def test_a_suggestion_shows_its_text_origin_and_match_and_the_english_shown_meanwhile(
+        browser, worked):
+    visit = Visit(browser, url(worked, "nl"), javascript=False)
+    element = visit.page.locator('[data-msgctxt="organisation/flanders-food/about/2"]')
+    assert element.get_attribute("data-state") == "suggested"
+    assert element.locator(".tag").inner_text().lower() == "suggested · 100 %"
+    assert element.locator(".text").inner_text().startswith("Van meet af aan werd de focus")
+    assert element.locator(".text").get_attribute("lang") == "nl"
+    change = element.locator(".change")
+    assert change.is_visible()
+    assert change.inner_text().replace("\n", "") == (
+        "Suggested by the memory, 100 % match, the site's own version of this text:"
+        "https://www.flandersfood.com/nl/over-ons/geschiedenis (seen 2026-12-06)"
+        "Not published until a translator reviews it; shown meanwhile:Right from the start, "
+        "the focus was on initiating research projects to explore new innovation "
+        "opportunities, disseminate new and existing knowledge and to match businesses with "
+        "each other and with suitable research partners.")
+    visit.close()
 
 
 def test_a_fuzzy_string_shows_stale_translation_english_and_its_diff(browser, worked):
