@@ -3,10 +3,10 @@
 Usage: python bench/prefill.py TEMPLATE.pot MEMORY.tmx LANGUAGE OUTPUT.po
 
 Reads the template (pipeline.i18n.po) and the memory (read_tmx), builds the Index for
-en→LANGUAGE, asks best() for every message (best_all: the same answers, their fuzzy
-searches done 512 at a time) and writes the catalog: a match at 100 of
-the field's own context as a translation, every other match as a fuzzy one. Prints one
-JSON line: the count of each tier and the seconds of each step.
+en→LANGUAGE and pre-fills every message as `catalogs update` does (prefill.prefill:
+Index.best_all, the same answers as best() of each, fuzzy searches done 512 at a
+time; every suggestion fuzzy, with its comment) and writes the catalog. Prints one JSON
+line: the count of each tier and the seconds of each step.
 """
 
 import json
@@ -15,31 +15,29 @@ import time
 from pathlib import Path
 
 from pipeline.i18n import po
-from pipeline.i18n.matching import TIERS, Index
+from pipeline.i18n.matching import TIERS
 from pipeline.i18n.memory import read_tmx
+from pipeline.i18n.prefill import Memory, prefill, suggestion
 
 
 def main(argv: list[str]) -> int:
-    template, memory, language, output = Path(argv[0]), Path(argv[1]), argv[2], Path(argv[3])
+    template, tmx, language, output = Path(argv[0]), Path(argv[1]), argv[2], Path(argv[3])
     seconds = {}
     start = time.perf_counter()
     catalog = po.read(template)
-    units = read_tmx(memory)
+    units = read_tmx(tmx)
     seconds["read"] = time.perf_counter() - start
     mark = time.perf_counter()
-    index = Index(units, "en", language)
+    memory = Memory({language: units}, {language: set()})
+    index = memory.index("en", language)  # built here, so its cost is counted apart
     seconds["index"] = time.perf_counter() - mark
     mark = time.perf_counter()
+    prefill(catalog.entries, memory, "en", language)
     tiers = dict.fromkeys(TIERS, 0)
-    empty = [entry for entry in catalog.entries
-             if not entry.obsolete and entry.msgid_plural is None and not entry.msgstr]
-    for entry, match in zip(empty, index.best_all([(entry.msgid, entry.msgctxt)
-                                                   for entry in empty]), strict=True):
-        if match is None:
-            continue
-        tiers[match.tier] += 1
-        entry.msgstr = match.unit.target
-        entry.set_fuzzy(not (match.tier == "context" and match.score == 100))
+    for entry in catalog.entries:
+        offered = suggestion(entry)
+        if offered is not None:
+            tiers[offered.tier] += 1
     seconds["match"] = time.perf_counter() - mark
     mark = time.perf_counter()
     output.write_bytes(po.dump(catalog))

@@ -4,6 +4,10 @@ Run with `make test-weblate` (not part of `make test`): Weblate reads the catalo
 from a file:// repository, takes an nl and an fr edit through its REST API and
 pushes them; speerpunt publishes them without touching a catalog byte; a changed
 English tagline comes back to Weblate as "needs editing" with the previous source.
+The memory's suggestions (Flanders' FOOD's own Dutch of its history) arrive as "needs
+editing" with their comment shown; one accepted through the API is published by the
+next run, still without a catalog byte changed; the glossary reads as a Weblate
+glossary whose brand names are read-only.
 """
 
 import json
@@ -144,3 +148,66 @@ def test_translator_edit_round_trips_without_churn(weblate, upstream, site):
         assert unit["source"] == [new]
         assert unit["state"] == 10, f"{language}: state {unit['state']}, not needing edit"
         assert unit["previous_source"] == old
+
+
+def units_of(weblate, project: str, component: str, language: str) -> dict[str, dict]:
+    found, page = {}, f"translations/{project}/{component}/{language}/units/"
+    while page:
+        answer = weblate.api("GET", page)
+        found.update({unit["context"]: unit for unit in answer["results"]})
+        page = answer["next"] and answer["next"].split("/api/", 1)[1]
+    return found
+
+
+def test_a_suggestion_accepted_in_weblate_is_published_without_churn(weblate, upstream):
+    project, component = "speerpunt-memory", "flanders-food"
+    weblate.api("POST", "projects/", {"name": "speerpunt memory", "slug": project,
+                                      "web": "https://example.com/"})
+    weblate.api("POST", f"projects/{project}/components/", {
+        "name": "Flanders' FOOD", "slug": component, "vcs": "git",
+        "repo": f"file://{upstream}", "push": f"file://{upstream}", "branch": "main",
+        "push_branch": "main", "file_format": "po",
+        "filemask": "locales/*/LC_MESSAGES/flanders-food.po",
+        "new_base": "locales/flanders-food.pot",
+        "file_format_params": {"po_line_wrap": 65535}}, timeout=600)
+    weblate.api("POST", f"projects/{project}/components/", {
+        "name": "Glossary", "slug": "names", "vcs": "git", "repo": "weblate://"
+        f"{project}/{component}", "file_format": "tbx", "filemask": "locales/*/glossary.tbx",
+        "is_glossary": True, "source_language": {"code": "en"}}, timeout=600)
+    start = git(upstream, "rev-parse", "HEAD").strip()
+    site = "https://www.flandersfood.com/nl/over-ons/geschiedenis"
+    found = units_of(weblate, project, component, "nl")
+    contexts = [f"organisation/flanders-food/about/{n}" for n in (1, 2, 3)]
+    for context in contexts:
+        unit = found[context]
+        assert unit["state"] == 10, f"{context}: state {unit['state']}, not needing edit"
+        assert (f"speerpunt memory: 100 % match, the site's own version of this text: {site} "
+                "(seen 2026-12-06)") in unit["note"], unit["note"]
+    accepted = found[contexts[1]]
+    weblate.api("PATCH", f"units/{accepted['id']}/", {"target": accepted["target"],
+                                                      "state": 20})
+    names = units_of(weblate, project, "names", "nl")
+    assert {unit["source"][0] for unit in names.values()} >= {"Catalisti", "MEDVIA", "VIL"}
+    assert all("read-only" in unit["flags"] or unit["state"] == 100 for unit in names.values())
+    answer = weblate.api("POST", f"components/{project}/{component}/repository/",
+                         {"operation": "commit"})
+    assert answer["result"], answer
+    answer = weblate.api("POST", f"components/{project}/{component}/repository/",
+                         {"operation": "push"})
+    assert answer["result"], answer
+    print(f"\n--- the diff Weblate made ---\n{git(upstream, 'diff', start, 'HEAD')}")
+    assert git(upstream, "diff", "--name-only", start, "HEAD").split() == [
+        "locales/nl/LC_MESSAGES/flanders-food.po"]
+    entry = next(e for e in po.read(upstream / "locales/nl/LC_MESSAGES/flanders-food.po")
+                 .entries if e.msgctxt == contexts[1])
+    assert not entry.fuzzy and entry.msgstr == accepted["target"][0]
+
+    speerpunt_run(upstream, "--snapshot")
+    data = json.loads((upstream / "output/nl/clusters.json").read_text())
+    about = next(c for c in data["clusters"] if c["id"] == "flanders-food")[
+        "organisation"]["about"]
+    assert about[1] == accepted["target"][0]  # published, the two others still English
+    assert about[0].startswith("Flanders’ FOOD was established in 2005")
+    churn = git(upstream, "diff", "--", "locales")
+    print(f"--- the diff speerpunt made after it (catalogs) ---\n{churn}--- end ---")
+    assert churn == "", "speerpunt rewrote a catalog Weblate wrote"
