@@ -22,6 +22,8 @@ text lies, what around it is chrome.
 from typing import ClassVar
 from urllib.parse import urlsplit
 
+import scrapy
+
 from pipeline.items import Organisation, Version
 from pipeline.sources import LOCALES, registry
 from pipeline.text import normalise_text
@@ -32,6 +34,8 @@ from spiders.checks import describe_failure, page_problem
 from spiders.clusters import canonical_url
 
 _MAIN = ("//main", "//*[@role='main']", "//body")
+REDIRECTS = [301, 302, 303, 307, 308]
+MAX_HOPS = 5
 
 
 class OrganisationSpider(BaseSpider):
@@ -125,16 +129,37 @@ class OrganisationSpider(BaseSpider):
             yield self.finished(profile)
             return
         (tag, url), rest = todo[0], todo[1:]
-        yield self.request(url, callback=self.parse_version, errback=self.version_failed,
-                           cb_kwargs={"profile": profile, "tag": tag, "rest": rest},
-                           dont_filter=True)
+        yield self.version_request(url, profile=profile, tag=tag, rest=rest, link=url, hops=0)
 
-    def parse_version(self, response, profile: Organisation, tag: str, rest: list):
-        """A version as its link names it while it cannot be used (its canonical URL may
-        name the source page it copies), by its canonical URL once read."""
+    def version_request(self, url: str, **kwargs) -> scrapy.Request:
+        """A version may be a page this crawl fetched already (dont_filter: the duplicate
+        filter would drop it without a word and stall the profile), so Scrapy's offsite
+        check, which dont_filter turns off, is made here: redirects come back as
+        responses and parse_version follows them only on the site's hosts."""
+        return self.request(url, callback=self.parse_version, errback=self.version_failed,
+                            cb_kwargs=kwargs, dont_filter=True,
+                            meta={"dont_redirect": True, "handle_httpstatus_list": REDIRECTS})
+
+    def parse_version(self, response, profile: Organisation, tag: str, rest: list, link: str,
+                      hops: int):
+        """A version is named by its link while it cannot be used (a redirect, or a
+        canonical URL naming the source page it copies), by its canonical URL once read."""
+        if response.status in REDIRECTS:
+            target = response.urljoin(response.headers.get("Location", b"").decode("latin-1"))
+            problem = (f"refused to leave {self.crawled_host}: redirected to {target}"
+                       if urlsplit(target).hostname not in self.allowed_domains else
+                       f"{link} redirects more than {MAX_HOPS} times (last to {target})"
+                       if hops >= MAX_HOPS else None)
+            if problem:
+                profile.versions[tag] = Version(link, problem=problem)
+                yield from self.next_version(profile, rest)
+            else:
+                yield self.version_request(target, profile=profile, tag=tag, rest=rest,
+                                           link=link, hops=hops + 1)
+            return
         blocks = self.about_blocks(response, tag, version=True)
         if isinstance(blocks, str):
-            profile.versions[tag] = Version(response.request.url, problem=blocks)
+            profile.versions[tag] = Version(link, problem=blocks)
         else:
             profile.versions[tag] = Version(canonical_url(response), blocks)
         yield from self.next_version(profile, rest)
@@ -142,7 +167,7 @@ class OrganisationSpider(BaseSpider):
     def version_failed(self, failure):
         kwargs = failure.request.cb_kwargs
         kwargs["profile"].versions[kwargs["tag"]] = Version(
-            failure.request.url, problem=describe_failure(failure, self.crawled_host))
+            kwargs["link"], problem=describe_failure(failure, self.crawled_host))
         yield from self.next_version(kwargs["profile"], kwargs["rest"])
 
     def read_metadata(self, response, profile: Organisation) -> None:

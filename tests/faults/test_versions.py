@@ -131,3 +131,25 @@ def test_the_sites_new_dutch_follows_a_suggestion_never_a_translators_text(workd
     again = run(workdir, snapshot_site)  # nothing new: the memory and catalogs as they are
     assert again.returncode == 0, again.stderr
     assert tree_bytes(workdir / "locales") == before
+
+
+@pytest.mark.parametrize(("route", "reason"), [
+    ({"body": "", "status": 301, "headers": {"Location": "https://example.org/nl"}},
+     "refused to leave www.flandersfood.com: redirected to https://example.org/nl"),
+    ({"body": "<h1>gone</h1>", "status": 404}, f"HTTP 404 from {NL_PAGE}")])
+def test_a_version_that_cannot_be_read_keeps_its_units_and_touches_nothing(
+        workdir, snapshot_site, route, reason):
+    """The site's last Dutch stays offered (its units as last seen); the report says why;
+    nothing leaves the site's hosts."""
+    snapshot_site.route(NL_ROUTE, **route)
+
+    def catalogs():
+        return {path: data for path, data in tree_bytes(workdir / "locales").items()
+                if not path.endswith(".mo")}  # compiled by the first run
+    before = catalogs()
+    result = run(workdir, snapshot_site)
+    assert result.returncode == 0, result.stderr
+    version = report(workdir)["sites"]["flanders-food"]["versions"]["nl"]
+    assert version["used"] is False and version["url"] == NL_PAGE
+    assert version["reason"].startswith(reason), version["reason"]
+    assert catalogs() == before
