@@ -567,6 +567,43 @@ def test_a_server_claiming_freshness_never_hides_a_changed_page(site, workdir, h
     assert data["crawl"]["revalidated_from_cache"] == 0  # the page changed: a 200, no 304
 
 
+LONG_FRESH = "Mon, 01 Jan 2018 00:00:00 GMT"
+
+
+@pytest.mark.parametrize(("validator", "condition", "sent"), [
+    ({"etag": "cluster-policy-v1"}, "If-None-Match", '"cluster-policy-v1"'),
+    ({"last_modified": LONG_FRESH}, "If-Modified-Since", LONG_FRESH),
+], ids=["etag", "last-modified"])
+def test_a_server_claiming_freshness_is_still_asked_about_an_unchanged_page(
+        site, workdir, validator, condition, sent):
+    """Trust issue, row 3, the other half: the page is unchanged and served with
+    `Cache-Control: max-age=86400` and a validator (ETag or Last-Modified). The second run
+    still sends exactly one request for it, carrying the validator (If-None-Match or
+    If-Modified-Since), gets a 304; exit 0, nothing on stderr, the summary says
+    `published: nothing changed (unchanged)`, report.json says `unchanged` with
+    revalidated_from_cache >= 1, requests 4 and cache_hits 0, and no published byte
+    changed."""
+    url = serve_snapshot(site)
+    site.route(PAGE_PATH, snapshot_page(), **validator, headers={
+        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "max-age=86400"})
+    first = run(workdir, url)
+    assert first.returncode == 0, first.stderr
+    before = published(workdir)
+    asked = len(site.requests)
+
+    second = run(workdir, url)
+    assert second.returncode == 0, second.stderr
+    assert second.stderr == ""
+    assert "published: nothing changed (unchanged)" in second.stdout
+    page_headers = [headers for path, headers in site.requests[asked:] if path == PAGE_PATH]
+    assert [headers.get(condition) for headers in page_headers] == [sent]
+    data = report(workdir)
+    assert data["result"] == "unchanged"
+    assert data["crawl"]["revalidated_from_cache"] >= 1
+    assert (data["crawl"]["requests"], data["crawl"]["cache_hits"]) == (4, 0)
+    assert published(workdir) == before
+
+
 def dutch_page(declared: str) -> str:
     """The snapshot page with its English text replaced by the nl catalog's translations
     (our translators' Dutch: a hostile variant, not the site's content) and <html lang>."""
