@@ -347,6 +347,70 @@ def test_po_not_utf8_names_file_and_line(site, workdir):
     assert line.startswith(f"{PREFIX}{po}:{first_non_ascii}:"), line
 
 
+# ---------------------------------------------------------------- the last good run
+
+HINT = ("; restore it (e.g. from version control), or publish without comparing with "
+        "--start-over")
+
+
+def three_of_seven() -> str:
+    """The page of trust issue row 2: its first 3 clusters under "Spearhead clusters"."""
+    page = snapshot_page()
+    for block in cluster_blocks(page)[3:]:
+        page = page.replace(block, "", 1)
+    assert page.count("7 spearhead clusters</span></h1>") == 1
+    return page.replace("7 spearhead clusters</span></h1>", "Spearhead clusters</span></h1>")
+
+
+def _truncated(records: Path) -> str:
+    data = records.read_bytes()
+    records.write_bytes(data[:-20])  # truncate -s -20
+    lines = data.count(b"\n")  # the last one is cut
+    return f"{records}:{lines}: the last line is cut short (no newline at its end)"
+
+
+def _conflict_marker(records: Path) -> str:
+    records.write_bytes(b"<<<<<<< HEAD\n" + records.read_bytes())
+    return f"{records}:1: not a record (Expecting value)"
+
+
+@pytest.mark.parametrize("damage", [_truncated, _conflict_marker],
+                         ids=["truncated-by-20-bytes", "conflict-marker-on-line-1"])
+def test_an_unreadable_last_good_run_is_never_a_first_run(site, workdir, damage):
+    """Trust issue, row 2: records.jsonl truncated by 20 bytes, or a git conflict marker
+    as its line 1, then a page showing 3 of 7 clusters under "Spearhead clusters". Exit 1;
+    stderr exactly `speerpunt: the last good run cannot be read: <records.jsonl>:<line>:
+    <why>; restore it (e.g. from version control), or publish without comparing with
+    --start-over`; no published byte changed (the damaged file left as it is); report.json
+    failed with that reason. Never "changes: first run"."""
+    records = workdir / "output" / "records.jsonl"
+    why = damage(records)
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site, three_of_seven()))
+    line = assert_failed(result, workdir, before)
+    assert line == f"{PREFIX}the last good run cannot be read: {why}{HINT}"
+    assert "first run" not in result.stdout
+
+
+def test_deleted_exports_still_listed_refuse_even_with_a_locales_typo(site, workdir):
+    """Trust issue, row 2: the nl and fr exports deleted (index.json still lists them) and
+    `--locales` mistyped, which would publish nl and fr all in English. Exit 1; stderr
+    exactly `speerpunt: the last good run cannot be read: <output>/nl/clusters.json is
+    listed in <output>/index.json but missing; restore it ..., or publish without comparing
+    with --start-over`; no published byte changed, the mistyped directory not created;
+    report.json failed with that reason."""
+    for language in ("nl", "fr"):
+        (workdir / "output" / language / "clusters.json").unlink()
+    typo = workdir / "locale"
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site), "--locales", str(typo))
+    line = assert_failed(result, workdir, before)
+    nl, index = workdir / "output" / "nl" / "clusters.json", workdir / "output" / "index.json"
+    assert line == (f"{PREFIX}the last good run cannot be read: {nl} is listed in {index} "
+                    f"but missing{HINT}")
+    assert not typo.exists()
+
+
 def test_markup_injected_by_a_translator_never_reaches_the_export(site, workdir):
     po = po_file(workdir, "nl")
     clean = 'msgstr "de drijvende kracht achter slimme energie"'
