@@ -765,6 +765,33 @@ def test_settings_that_write_elsewhere_are_refused_before_anything_starts(workdi
     assert not Path("/tmp/elsewhere").exists()
 
 
+def test_scrapy_crawl_of_a_local_file_is_refused(workdir):
+    """Trust issue: `scrapy crawl clusters -a url=file:///etc/passwd` crawled local files.
+    Run as Scrapyd runs it (scrapy in the project root, -s SPEERPUNT_OUTPUT/LOCALES): exit
+    1; the log has exactly one ERROR line, `[clusters] ERROR: -a url must be an http(s) URL,
+    not 'file:///etc/passwd'`, and the close reason `refused: ` with it; no published byte
+    changed; report.json failed with `crawl failed: ` and that line; nothing of the file is
+    in output/."""
+    output, locales = workdir / "output", workdir / "locales"
+    before = published(workdir)
+    environment = {key: value for key, value in cli_env().items()
+                   if key != "SCRAPY_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [str(Path(CLI[0]).with_name("scrapy")), "crawl", "clusters", "-a",
+         "url=file:///etc/passwd", "-s", f"SPEERPUNT_OUTPUT={output}",
+         "-s", f"SPEERPUNT_LOCALES={locales}"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr[-3000:]
+    why = "-a url must be an http(s) URL, not 'file:///etc/passwd'"
+    assert [line.split("] ", 1)[1] for line in result.stderr.splitlines()
+            if " ERROR: " in line] == [f"ERROR: {why}"]
+    assert f"Spider closed (refused: {why})" in result.stderr
+    assert published(workdir) == before
+    data = report(workdir)
+    assert (data["result"], data["reason"]) == ("failed", f"crawl failed: {why}")
+    assert b"root:" not in b"".join(tree_bytes(output).values())
+
+
 def test_a_password_in_the_url_is_never_printed_or_stored(site, workdir):
     """Trust issue: `--url https://user:secret@host/...` printed the password and stored it
     in report.json. It is sent as HTTP Basic credentials to that host, and shown nowhere."""
