@@ -549,6 +549,23 @@ def test_second_run_at_once_is_refused_and_the_first_succeeds(site, workdir):
     assert not lock.exists()
 
 
+def test_no_room_for_the_lock_file_is_one_line(site, workdir):
+    """Trust issue, smaller case: ENOSPC creating output/.lock was "unexpected OSError".
+    With the fault shim making the creation of `.lock` fail with ENOSPC: exit 1; stderr
+    exactly `speerpunt: cannot lock <output>/.lock: No space left on device`; no published
+    byte changed; no .lock left, and no report.json (the run held nothing, so it says
+    nothing there); not one request sent."""
+    lock = workdir / "output" / ".lock"
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site, edited_page()),
+                 env={"SPEERPUNT_FAULT": "nospace:.lock"})
+    line = one_line(result, 1)
+    assert line == f"{PREFIX}cannot lock {lock}: No space left on device"
+    assert published(workdir) == before
+    assert not lock.exists() and not (workdir / "output" / "report.json").exists()
+    assert site.requests == []
+
+
 def test_stale_lock_is_taken_over(site, workdir):
     stale = {"pid": 999999, "started": "2026-01-01T00:00:00Z"}
     (workdir / "output" / ".lock").write_text(json.dumps(stale))
