@@ -18,6 +18,7 @@ from tests.faults.test_run_faults import (
     assert_failed,
     cluster_blocks,
     edited_page,
+    one_line,
     po_file,
     published,
     report,
@@ -299,6 +300,30 @@ def test_a_cluster_swapped_for_another_under_the_same_count_is_refused(site, wor
             "blue-cluster", "catalisti", "flanders-food", "medvia", "flux50",
             "buy-cheap-pills", "vil"]
     assert [loss["key"] for loss in report(workdir)["losses"]] == ["cluster/sim"]
+
+
+@pytest.mark.parametrize("swapped", [False, True], ids=["no-loss-at-all", "another-loss"])
+def test_an_accept_key_matching_no_loss_is_bad_usage(site, workdir, swapped):
+    """Trust issue, smaller case: `--accept-loss=bogus/key` matching no loss was accepted
+    silently. On the unchanged snapshot (a run with no loss at all) and on the SIM swap
+    (a run whose one loss is cluster/sim): exit 2; stderr exactly `speerpunt:
+    --accept-loss=bogus/key matches no loss of this run; nothing was changed (the losses a
+    run would make are listed in report.json)`; no published byte changed; report.json
+    failed with that reason, listing the run's losses as the line says (none, or
+    cluster/sim not accepted)."""
+    page = snapshot_page()
+    if swapped:
+        page = page.replace(cluster_blocks(page)[5], PILLS, 1)
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site, page), "--accept-loss=bogus/key")
+    line = one_line(result, 2)
+    assert line == ("speerpunt: --accept-loss=bogus/key matches no loss of this run; nothing "
+                    "was changed (the losses a run would make are listed in report.json)")
+    assert published(workdir) == before
+    data = report(workdir)
+    assert (data["result"], data["reason"]) == ("failed", line.removeprefix("speerpunt: "))
+    assert [(loss["key"], loss["accepted"]) for loss in data["losses"]] == (
+        [("cluster/sim", False)] if swapped else [])
 
 
 # ---------------------------------------------------------------- only safe URLs
