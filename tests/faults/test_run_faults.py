@@ -840,6 +840,54 @@ def test_a_failed_command_leaves_no_directory_it_made(site, workdir):
     assert not (workdir / "typo").exists()
 
 
+NEWCOMERS = ("<h3>Nanoforce: making small things matter</h3>\n<p>Nanoforce brings "
+             "nanotechnology companies and research centres together.</p>\n"
+             "<h3>Quantflow: computing with qubits</h3>\n<p>Quantflow helps companies try "
+             "quantum computing on their own problems.</p>")
+
+
+def translators_lines(result) -> dict[str, tuple[int, str]]:
+    """The summary's nl and fr lines: how many texts need a translator, and what follows."""
+    found = {}
+    for line in result.stdout.splitlines():
+        match = re.fullmatch(r"(nl|fr): \d+% translated; (\d+) need a translator \([^)]*\)"
+                             r"(.*)", line)
+        if match:
+            found[match[1]] = int(match[2]), match[3]
+    assert set(found) == {"nl", "fr"}, result.stdout
+    return found
+
+
+def test_the_summary_names_what_it_counts_as_such(site, workdir):
+    """Trust issue, smaller case: the summary said `4 need a translator (1 fuzzy, 3
+    untranslated): k1, k2, k3`, counting 4 and naming 3 as if they were all. Flux50's
+    tagline is edited, then two new clusters appear under a title announcing 9. Both runs
+    exit 0; on the first, the nl and fr lines count N > 1 texts needing a translator and
+    end `; new or changed since the last run: cluster/flux50/tagline`; on the second they
+    count N + 7 (6 new texts, the retitled page's title fuzzy) and end `; new or changed
+    since the last run: ` with the first 5 of those 7 keys, then ` …`."""
+    url = serve_snapshot(site, edited_page())
+    first = run(workdir, url)
+    assert first.returncode == 0, first.stderr
+    before = translators_lines(first)
+    for count, rest in before.values():
+        assert count > 1 and rest == "; new or changed since the last run: " \
+            "cluster/flux50/tagline", (count, rest)
+    page = edited_page()
+    vil = cluster_blocks(page)[6]
+    assert page.count("7 spearhead clusters") == 4  # <title>, og:title, the menu, the h1
+    site.route(PAGE_PATH, page.replace(vil, vil + "\n" + NEWCOMERS, 1)
+               .replace("7 spearhead clusters", "9 spearhead clusters"))
+    second = run(workdir, url)
+    assert second.returncode == 0, second.stderr
+    named = ", ".join(f"cluster/{key}" for key in (
+        "nanoforce/name", "nanoforce/tagline", "nanoforce/description", "quantflow/name",
+        "quantflow/tagline"))
+    assert translators_lines(second) == {
+        language: (count + 7, f"; new or changed since the last run: {named} …")
+        for language, (count, _) in before.items()}
+
+
 def test_a_report_json_that_is_a_directory_refuses_the_run(site, workdir):
     """Trust issue: output/report.json as a directory published, with no report, exit 0."""
     (workdir / "output" / "report.json").mkdir()
