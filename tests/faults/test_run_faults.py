@@ -648,6 +648,31 @@ def test_a_server_claiming_freshness_never_hides_a_changed_page(site, workdir, h
     assert data["crawl"]["revalidated_from_cache"] == 0  # the page changed: a 200, no 304
 
 
+def test_verbose_summary_gives_each_changed_field_old_and_new(site, workdir):
+    """Trust issue, "also expected": "what changed" gave ids only. Flux50's tagline edited
+    on the page: `speerpunt run -v` exits 0, its summary says `changes: changed
+    cluster/flux50` and, indented below, exactly one field line `  cluster/flux50 tagline:
+    'powering smart energy' -> 'powering smarter energy'`; report.json's `changes` hold the
+    same old and new text. Without -v (the same edit, in a fresh copy) no field line."""
+    url = serve_snapshot(site, edited_page())
+    copy = workdir / "copy"
+    for name in ("locales", "output"):
+        shutil.copytree(workdir / name, copy / name)
+    result = run(workdir, url, "-v")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "changes: changed cluster/flux50" in lines
+    assert [line for line in lines if line.startswith("  ")] == [
+        "  cluster/flux50 tagline: 'powering smart energy' -> 'powering smarter energy'"]
+    assert report(workdir)["changes"] == [{"key": "cluster/flux50", "field": "tagline",
+                                           "old": "powering smart energy",
+                                           "new": "powering smarter energy"}]
+    plain = run(copy, url)
+    assert plain.returncode == 0, plain.stderr
+    assert "changes: changed cluster/flux50" in plain.stdout.splitlines()
+    assert not [line for line in plain.stdout.splitlines() if line.startswith("  ")]
+
+
 LONG_FRESH = "Mon, 01 Jan 2018 00:00:00 GMT"
 
 
