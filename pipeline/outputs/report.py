@@ -103,9 +103,9 @@ def summary(outcome: Outcome, verbose: bool = False) -> str:
             suggested = f"{row.suggested} suggested by the memory, " if row.suggested else ""
             line += (f"; {todo} need a translator ({suggested}"
                      f"{row.fuzzy} fuzzy, {row.untranslated} untranslated)")
-            waiting = merge.new + merge.fuzzy
-            if waiting:
-                line += ": " + listed(waiting)
+            changed = merge.new + merge.fuzzy  # a subset of todo: named as such
+            if changed:
+                line += "; new or changed since the last run: " + listed(changed)
         if language in held:
             line += "; held back, previous export kept (below --min-complete)"
         lines.append(line)

@@ -165,6 +165,8 @@ class Session:
                 next((harvest.announced for harvest in harvests
                       if harvest.source == OVERVIEW), None),
                 translation_losses(baseline, staged_exports, outcome, records, layout))
+            if self.report is not None:  # listed, none accepted, if judge refuses a key
+                self.report.guarded([loss.__dict__ for loss in found], outcome.stale)
             losses = guard.judge(found, options.accept)
             outcome.losses = [loss.__dict__ for loss in losses]
             if self.report is not None:

@@ -18,6 +18,7 @@ from tests.faults.test_run_faults import (
     assert_failed,
     cluster_blocks,
     edited_page,
+    one_line,
     po_file,
     published,
     report,
@@ -266,6 +267,63 @@ def test_a_year_in_the_title_is_not_the_count(site, workdir):
     result = run(workdir, serve_snapshot(site, retitled("Since 2017: 7 spearhead clusters")))
     assert result.returncode == 0, result.stderr
     assert len(exports(workdir)["en"]["clusters"]) == 7
+
+
+PILLS = ("<h3>Buy Cheap Pills: best prices online today</h3>\n"
+         "<p>Order any medicine without a prescription and get it delivered overnight.</p>")
+
+
+def test_a_cluster_swapped_for_another_under_the_same_count_is_refused(site, workdir):
+    """Trust issue, row 5: SIM's block replaced by "Buy Cheap Pills: best prices online
+    today", the title still announcing 7. Exit 1; stderr exactly the one line `speerpunt:
+    refusing to publish 1 loss against the last good run; first: cluster/sim would be
+    removed while cluster/buy-cheap-pills appears in its place, and the title still
+    announces 7; all listed in <output>/report.json; once read, publish with
+    --accept-loss`; no published byte changed. `--accept-loss=cluster/sim` then publishes
+    the swap: exit 0, SIM gone from every export, the stranger in its place."""
+    page = snapshot_page()
+    page = page.replace(cluster_blocks(page)[5], PILLS, 1)
+    url = serve_snapshot(site, page)
+    before = published(workdir)
+    line = assert_failed(run(workdir, url), workdir, before)
+    assert line == (
+        "speerpunt: refusing to publish 1 loss against the last good run; first: cluster/sim "
+        "would be removed while cluster/buy-cheap-pills appears in its place, and the title "
+        f"still announces 7; all listed in {workdir / 'output' / 'report.json'}; once read, "
+        "publish with --accept-loss")
+
+    accepted = run(workdir, url, "--accept-loss=cluster/sim")
+    assert accepted.returncode == 0, accepted.stderr
+    assert accepted.stderr == ""
+    for export in exports(workdir).values():
+        assert [c["id"] for c in export["clusters"]] == [
+            "blue-cluster", "catalisti", "flanders-food", "medvia", "flux50",
+            "buy-cheap-pills", "vil"]
+    assert [loss["key"] for loss in report(workdir)["losses"]] == ["cluster/sim"]
+
+
+@pytest.mark.parametrize("swapped", [False, True], ids=["no-loss-at-all", "another-loss"])
+def test_an_accept_key_matching_no_loss_is_bad_usage(site, workdir, swapped):
+    """Trust issue, smaller case: `--accept-loss=bogus/key` matching no loss was accepted
+    silently. On the unchanged snapshot (a run with no loss at all) and on the SIM swap
+    (a run whose one loss is cluster/sim): exit 2; stderr exactly `speerpunt:
+    --accept-loss=bogus/key matches no loss of this run; nothing was changed (the losses a
+    run would make are listed in report.json)`; no published byte changed; report.json
+    failed with that reason, listing the run's losses as the line says (none, or
+    cluster/sim not accepted)."""
+    page = snapshot_page()
+    if swapped:
+        page = page.replace(cluster_blocks(page)[5], PILLS, 1)
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site, page), "--accept-loss=bogus/key")
+    line = one_line(result, 2)
+    assert line == ("speerpunt: --accept-loss=bogus/key matches no loss of this run; nothing "
+                    "was changed (the losses a run would make are listed in report.json)")
+    assert published(workdir) == before
+    data = report(workdir)
+    assert (data["result"], data["reason"]) == ("failed", line.removeprefix("speerpunt: "))
+    assert [(loss["key"], loss["accepted"]) for loss in data["losses"]] == (
+        [("cluster/sim", False)] if swapped else [])
 
 
 # ---------------------------------------------------------------- only safe URLs

@@ -7,7 +7,9 @@ helper, an open `<dialog>`, a `role="button"` div... Each is crawled in process 
 item pipelines, collector: tests/faults/test_hostile_page.py) and must give records
 byte-identical to the unmodified snapshot's, with none of the injected text in them.
 The property test does the same with random invisible characters in the content's text
-and random hidden elements between and inside its blocks.
+and random hidden elements between and inside its blocks. The end-to-end test serves a
+page with a banner, a hidden line and invisible characters to a real `speerpunt run` after
+the clean page: nothing published changes.
 """
 
 import re
@@ -22,7 +24,8 @@ from lxml import html as lxml_html
 
 from pipeline.records import dump_records
 from tests.faults.test_hostile_page import crawl_in_process
-from tests.support import snapshot_page
+from tests.faults.test_run_faults import cluster_blocks, published, report, run
+from tests.support import PAGE_PATH, serve_snapshot, snapshot_page
 
 pytestmark = pytest.mark.faults
 
@@ -288,3 +291,62 @@ def test_invisible_characters_and_hidden_elements_change_no_record(data):
         insert_element(element, slot, offset, data.draw(hidden_element(flow)))
     page = serialised(document)
     assert records_of(page) == SNAPSHOT_RECORDS, page[page.index("<main"):page.index("</main>")]
+
+
+# ---------------------------------------------------------------- end to end: rows 6 and 7
+
+_LONG_WORD = re.compile(r"(?<=\s)([a-z]{4})([a-z]{4,})(?=[\s,.])")
+
+
+def dirty_page() -> tuple[str, int]:
+    """The snapshot as a hostile CMS serves it: a cookie banner inside <main>, a
+    display:none casino line inside VIL's description, `&shy;` inside long words of every
+    cluster's description and `Flux&#8203;50` in Flux50's heading and description; with
+    the number of words given a soft hyphen."""
+    page = inject(snapshot_page(), BEFORE_FLUX50,
+                  banner('<div role="region" aria-label="Cookie banner">'))
+    page, hyphenated = inject(page, IN_VIL, f'<span style="display:none">{CASINO}</span>'), 0
+    for plain in ("<h3>Flux50:", "Flux50 offers programs"):
+        assert page.count(plain) == 1
+        page = page.replace(plain, plain.replace("Flux50", "Flux&#8203;50"), 1)
+    for block in cluster_blocks(page):
+        heading, _, text = block.partition("</h3>")
+        text, count = _LONG_WORD.subn(r"\1&shy;\2", text)
+        page, hyphenated = page.replace(block, heading + "</h3>" + text, 1), hyphenated + count
+    return page, hyphenated
+
+
+@pytest.mark.slow
+def test_hidden_text_and_invisible_characters_change_nothing_published(site, workdir):
+    """Trust issue, rows 6 and 7, through a real `speerpunt run --url`: the clean snapshot
+    is published first, then the dirty page (cookie banner, display:none casino line,
+    `&shy;` in 20+ words, `Flux&#8203;50`) in the same directories. The dirty run exits 0
+    with nothing on stderr; its summary says `changes: none since the last run` and
+    `published: nothing changed (unchanged)`; every byte of output/ (but report.json, the
+    HTTP cache and the lock) and of locales/ is the clean run's; the completeness of every
+    language in report.json is the clean run's; neither banner, casino text nor U+00AD/U+200B
+    appears in any published file."""
+    page, hyphenated = dirty_page()
+    assert hyphenated >= 20
+    url = serve_snapshot(site)
+    clean = run(workdir, url)
+    assert clean.returncode == 0, clean.stderr
+    after_clean, completeness = published(workdir), {
+        language: figures["completeness"]
+        for language, figures in report(workdir)["catalogs"].items()}
+
+    site.route(PAGE_PATH, page)
+    dirty = run(workdir, url)
+    assert dirty.returncode == 0, dirty.stderr
+    assert dirty.stderr == ""
+    assert "changes: none since the last run" in dirty.stdout.splitlines()
+    assert "published: nothing changed (unchanged)" in dirty.stdout.splitlines()
+    assert published(workdir) == after_clean
+    data = report(workdir)
+    assert data["result"] == "unchanged"
+    assert {language: figures["completeness"]
+            for language, figures in data["catalogs"].items()} == completeness
+    assert [path for path, _ in site.requests].count(PAGE_PATH) == 2  # the dirty page read
+    for content in after_clean.values():
+        for leak in (BANNER_TEXT, ACCEPT, CASINO, "\u00ad", "\u200b"):
+            assert leak.encode("utf-8") not in content

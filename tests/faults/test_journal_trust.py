@@ -103,6 +103,41 @@ def test_entries_that_are_not_this_programs_are_refused(planted, make_entry):
     assert tree_bytes(workdir) == before
 
 
+@pytest.mark.parametrize("state", ["rollback", "commit"])
+@pytest.mark.parametrize("command", [["catalogs", "stats"], ["run", "--snapshot"]],
+                         ids=["catalogs-stats", "run"])
+def test_an_entry_under_a_symlinked_directory_touches_nothing_outside(workdir, tmp_path_factory,
+                                                                       state, command):
+    """Trust issue, row 1: output/nl is a symlink to a directory outside, and a hand-written
+    output/.journal names output/nl/x (a rollback would remove it, a commit would rename
+    output/nl/.x.abcd1234.tmp, planted outside, onto it); both pass the journal's own
+    path checks, as the strings lie inside output/. Exit 1; stderr exactly `speerpunt:
+    refusing to write <output>/nl: it is a symbolic link, which could lead outside
+    <output> and <locales>`; the outside directory byte for byte as it was (x and the
+    planted temporary), output/ and locales/ too (the journal and the link included; a
+    run adds only its failed report.json)."""
+    outside = tmp_path_factory.mktemp("outside")
+    (outside / "x").write_text("keep me\n")
+    (outside / ".x.abcd1234.tmp").write_text("planted\n")
+    output, locales = workdir / "output", workdir / "locales"
+    shutil.rmtree(output / "nl")
+    (output / "nl").symlink_to(outside, target_is_directory=True)
+    write_journal(output, state, [{"temporary": str(output / "nl" / ".x.abcd1234.tmp"),
+                                   "target": str(output / "nl" / "x"), "backup": None}])
+    before, kept = tree_bytes(output, locales), tree_bytes(outside)
+    result = run_cli(*command, "--output", str(output), "--locales", str(locales))
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == (f"speerpunt: refusing to write {output / 'nl'}: it is a symbolic "
+                             f"link, which could lead outside {output} and {locales}\n")
+    assert tree_bytes(outside) == kept
+    after = tree_bytes(output, locales)
+    if command[0] == "run":
+        report = json.loads(after.pop(str(output / "report.json")))
+        assert (report["result"], report["reason"]) == ("failed", result.stderr[11:-1])
+    assert after == before
+    assert (output / "nl").is_symlink() and (output / ".journal").is_file()
+
+
 def test_a_journal_that_is_not_json_is_refused_in_one_line(planted):
     workdir, _ = planted
     (workdir / "output" / ".journal").write_bytes(b'{"state": "commit", "entries": [')

@@ -347,6 +347,70 @@ def test_po_not_utf8_names_file_and_line(site, workdir):
     assert line.startswith(f"{PREFIX}{po}:{first_non_ascii}:"), line
 
 
+# ---------------------------------------------------------------- the last good run
+
+HINT = ("; restore it (e.g. from version control), or publish without comparing with "
+        "--start-over")
+
+
+def three_of_seven() -> str:
+    """The page of trust issue row 2: its first 3 clusters under "Spearhead clusters"."""
+    page = snapshot_page()
+    for block in cluster_blocks(page)[3:]:
+        page = page.replace(block, "", 1)
+    assert page.count("7 spearhead clusters</span></h1>") == 1
+    return page.replace("7 spearhead clusters</span></h1>", "Spearhead clusters</span></h1>")
+
+
+def _truncated(records: Path) -> str:
+    data = records.read_bytes()
+    records.write_bytes(data[:-20])  # truncate -s -20
+    lines = data.count(b"\n")  # the last one is cut
+    return f"{records}:{lines}: the last line is cut short (no newline at its end)"
+
+
+def _conflict_marker(records: Path) -> str:
+    records.write_bytes(b"<<<<<<< HEAD\n" + records.read_bytes())
+    return f"{records}:1: not a record (Expecting value)"
+
+
+@pytest.mark.parametrize("damage", [_truncated, _conflict_marker],
+                         ids=["truncated-by-20-bytes", "conflict-marker-on-line-1"])
+def test_an_unreadable_last_good_run_is_never_a_first_run(site, workdir, damage):
+    """Trust issue, row 2: records.jsonl truncated by 20 bytes, or a git conflict marker
+    as its line 1, then a page showing 3 of 7 clusters under "Spearhead clusters". Exit 1;
+    stderr exactly `speerpunt: the last good run cannot be read: <records.jsonl>:<line>:
+    <why>; restore it (e.g. from version control), or publish without comparing with
+    --start-over`; no published byte changed (the damaged file left as it is); report.json
+    failed with that reason. Never "changes: first run"."""
+    records = workdir / "output" / "records.jsonl"
+    why = damage(records)
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site, three_of_seven()))
+    line = assert_failed(result, workdir, before)
+    assert line == f"{PREFIX}the last good run cannot be read: {why}{HINT}"
+    assert "first run" not in result.stdout
+
+
+def test_deleted_exports_still_listed_refuse_even_with_a_locales_typo(site, workdir):
+    """Trust issue, row 2: the nl and fr exports deleted (index.json still lists them) and
+    `--locales` mistyped, which would publish nl and fr all in English. Exit 1; stderr
+    exactly `speerpunt: the last good run cannot be read: <output>/nl/clusters.json is
+    listed in <output>/index.json but missing; restore it ..., or publish without comparing
+    with --start-over`; no published byte changed, the mistyped directory not created;
+    report.json failed with that reason."""
+    for language in ("nl", "fr"):
+        (workdir / "output" / language / "clusters.json").unlink()
+    typo = workdir / "locale"
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site), "--locales", str(typo))
+    line = assert_failed(result, workdir, before)
+    nl, index = workdir / "output" / "nl" / "clusters.json", workdir / "output" / "index.json"
+    assert line == (f"{PREFIX}the last good run cannot be read: {nl} is listed in {index} "
+                    f"but missing{HINT}")
+    assert not typo.exists()
+
+
 def test_markup_injected_by_a_translator_never_reaches_the_export(site, workdir):
     po = po_file(workdir, "nl")
     clean = 'msgstr "de drijvende kracht achter slimme energie"'
@@ -485,6 +549,23 @@ def test_second_run_at_once_is_refused_and_the_first_succeeds(site, workdir):
     assert not lock.exists()
 
 
+def test_no_room_for_the_lock_file_is_one_line(site, workdir):
+    """Trust issue, smaller case: ENOSPC creating output/.lock was "unexpected OSError".
+    With the fault shim making the creation of `.lock` fail with ENOSPC: exit 1; stderr
+    exactly `speerpunt: cannot lock <output>/.lock: No space left on device`; no published
+    byte changed; no .lock left, and no report.json (the run held nothing, so it says
+    nothing there); not one request sent."""
+    lock = workdir / "output" / ".lock"
+    before = published(workdir)
+    result = run(workdir, serve_snapshot(site, edited_page()),
+                 env={"SPEERPUNT_FAULT": "nospace:.lock"})
+    line = one_line(result, 1)
+    assert line == f"{PREFIX}cannot lock {lock}: No space left on device"
+    assert published(workdir) == before
+    assert not lock.exists() and not (workdir / "output" / "report.json").exists()
+    assert site.requests == []
+
+
 def test_stale_lock_is_taken_over(site, workdir):
     stale = {"pid": 999999, "started": "2026-01-01T00:00:00Z"}
     (workdir / "output" / ".lock").write_text(json.dumps(stale))
@@ -565,6 +646,68 @@ def test_a_server_claiming_freshness_never_hides_a_changed_page(site, workdir, h
     assert data["records"]["changed"] == ["cluster/flux50"]
     assert (data["crawl"]["requests"], data["crawl"]["cache_hits"]) == (4, 0)
     assert data["crawl"]["revalidated_from_cache"] == 0  # the page changed: a 200, no 304
+
+
+def test_verbose_summary_gives_each_changed_field_old_and_new(site, workdir):
+    """Trust issue, "also expected": "what changed" gave ids only. Flux50's tagline edited
+    on the page: `speerpunt run -v` exits 0, its summary says `changes: changed
+    cluster/flux50` and, indented below, exactly one field line `  cluster/flux50 tagline:
+    'powering smart energy' -> 'powering smarter energy'`; report.json's `changes` hold the
+    same old and new text. Without -v (the same edit, in a fresh copy) no field line."""
+    url = serve_snapshot(site, edited_page())
+    copy = workdir / "copy"
+    for name in ("locales", "output"):
+        shutil.copytree(workdir / name, copy / name)
+    result = run(workdir, url, "-v")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "changes: changed cluster/flux50" in lines
+    assert [line for line in lines if line.startswith("  ")] == [
+        "  cluster/flux50 tagline: 'powering smart energy' -> 'powering smarter energy'"]
+    assert report(workdir)["changes"] == [{"key": "cluster/flux50", "field": "tagline",
+                                           "old": "powering smart energy",
+                                           "new": "powering smarter energy"}]
+    plain = run(copy, url)
+    assert plain.returncode == 0, plain.stderr
+    assert "changes: changed cluster/flux50" in plain.stdout.splitlines()
+    assert not [line for line in plain.stdout.splitlines() if line.startswith("  ")]
+
+
+LONG_FRESH = "Mon, 01 Jan 2018 00:00:00 GMT"
+
+
+@pytest.mark.parametrize(("validator", "condition", "sent"), [
+    ({"etag": "cluster-policy-v1"}, "If-None-Match", '"cluster-policy-v1"'),
+    ({"last_modified": LONG_FRESH}, "If-Modified-Since", LONG_FRESH),
+], ids=["etag", "last-modified"])
+def test_a_server_claiming_freshness_is_still_asked_about_an_unchanged_page(
+        site, workdir, validator, condition, sent):
+    """Trust issue, row 3, the other half: the page is unchanged and served with
+    `Cache-Control: max-age=86400` and a validator (ETag or Last-Modified). The second run
+    still sends exactly one request for it, carrying the validator (If-None-Match or
+    If-Modified-Since), gets a 304; exit 0, nothing on stderr, the summary says
+    `published: nothing changed (unchanged)`, report.json says `unchanged` with
+    revalidated_from_cache >= 1, requests 4 and cache_hits 0, and no published byte
+    changed."""
+    url = serve_snapshot(site)
+    site.route(PAGE_PATH, snapshot_page(), **validator, headers={
+        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "max-age=86400"})
+    first = run(workdir, url)
+    assert first.returncode == 0, first.stderr
+    before = published(workdir)
+    asked = len(site.requests)
+
+    second = run(workdir, url)
+    assert second.returncode == 0, second.stderr
+    assert second.stderr == ""
+    assert "published: nothing changed (unchanged)" in second.stdout
+    page_headers = [headers for path, headers in site.requests[asked:] if path == PAGE_PATH]
+    assert [headers.get(condition) for headers in page_headers] == [sent]
+    data = report(workdir)
+    assert data["result"] == "unchanged"
+    assert data["crawl"]["revalidated_from_cache"] >= 1
+    assert (data["crawl"]["requests"], data["crawl"]["cache_hits"]) == (4, 0)
+    assert published(workdir) == before
 
 
 def dutch_page(declared: str) -> str:
@@ -664,6 +807,33 @@ def test_settings_that_write_elsewhere_are_refused_before_anything_starts(workdi
     assert not Path("/tmp/elsewhere").exists()
 
 
+def test_scrapy_crawl_of_a_local_file_is_refused(workdir):
+    """Trust issue: `scrapy crawl clusters -a url=file:///etc/passwd` crawled local files.
+    Run as Scrapyd runs it (scrapy in the project root, -s SPEERPUNT_OUTPUT/LOCALES): exit
+    1; the log has exactly one ERROR line, `[clusters] ERROR: -a url must be an http(s) URL,
+    not 'file:///etc/passwd'`, and the close reason `refused: ` with it; no published byte
+    changed; report.json failed with `crawl failed: ` and that line; nothing of the file is
+    in output/."""
+    output, locales = workdir / "output", workdir / "locales"
+    before = published(workdir)
+    environment = {key: value for key, value in cli_env().items()
+                   if key != "SCRAPY_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [str(Path(CLI[0]).with_name("scrapy")), "crawl", "clusters", "-a",
+         "url=file:///etc/passwd", "-s", f"SPEERPUNT_OUTPUT={output}",
+         "-s", f"SPEERPUNT_LOCALES={locales}"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1, result.stderr[-3000:]
+    why = "-a url must be an http(s) URL, not 'file:///etc/passwd'"
+    assert [line.split("] ", 1)[1] for line in result.stderr.splitlines()
+            if " ERROR: " in line] == [f"ERROR: {why}"]
+    assert f"Spider closed (refused: {why})" in result.stderr
+    assert published(workdir) == before
+    data = report(workdir)
+    assert (data["result"], data["reason"]) == ("failed", f"crawl failed: {why}")
+    assert b"root:" not in b"".join(tree_bytes(output).values())
+
+
 def test_a_password_in_the_url_is_never_printed_or_stored(site, workdir):
     """Trust issue: `--url https://user:secret@host/...` printed the password and stored it
     in report.json. It is sent as HTTP Basic credentials to that host, and shown nowhere."""
@@ -693,6 +863,54 @@ def test_a_failed_command_leaves_no_directory_it_made(site, workdir):
                      str(workdir / "locales"))
     one_line(result, 1, f"{workdir / 'typo' / 'records.jsonl'}: no records")
     assert not (workdir / "typo").exists()
+
+
+NEWCOMERS = ("<h3>Nanoforce: making small things matter</h3>\n<p>Nanoforce brings "
+             "nanotechnology companies and research centres together.</p>\n"
+             "<h3>Quantflow: computing with qubits</h3>\n<p>Quantflow helps companies try "
+             "quantum computing on their own problems.</p>")
+
+
+def translators_lines(result) -> dict[str, tuple[int, str]]:
+    """The summary's nl and fr lines: how many texts need a translator, and what follows."""
+    found = {}
+    for line in result.stdout.splitlines():
+        match = re.fullmatch(r"(nl|fr): \d+% translated; (\d+) need a translator \([^)]*\)"
+                             r"(.*)", line)
+        if match:
+            found[match[1]] = int(match[2]), match[3]
+    assert set(found) == {"nl", "fr"}, result.stdout
+    return found
+
+
+def test_the_summary_names_what_it_counts_as_such(site, workdir):
+    """Trust issue, smaller case: the summary said `4 need a translator (1 fuzzy, 3
+    untranslated): k1, k2, k3`, counting 4 and naming 3 as if they were all. Flux50's
+    tagline is edited, then two new clusters appear under a title announcing 9. Both runs
+    exit 0; on the first, the nl and fr lines count N > 1 texts needing a translator and
+    end `; new or changed since the last run: cluster/flux50/tagline`; on the second they
+    count N + 7 (6 new texts, the retitled page's title fuzzy) and end `; new or changed
+    since the last run: ` with the first 5 of those 7 keys, then ` …`."""
+    url = serve_snapshot(site, edited_page())
+    first = run(workdir, url)
+    assert first.returncode == 0, first.stderr
+    before = translators_lines(first)
+    for count, rest in before.values():
+        assert count > 1 and rest == "; new or changed since the last run: " \
+            "cluster/flux50/tagline", (count, rest)
+    page = edited_page()
+    vil = cluster_blocks(page)[6]
+    assert page.count("7 spearhead clusters") == 4  # <title>, og:title, the menu, the h1
+    site.route(PAGE_PATH, page.replace(vil, vil + "\n" + NEWCOMERS, 1)
+               .replace("7 spearhead clusters", "9 spearhead clusters"))
+    second = run(workdir, url)
+    assert second.returncode == 0, second.stderr
+    named = ", ".join(f"cluster/{key}" for key in (
+        "nanoforce/name", "nanoforce/tagline", "nanoforce/description", "quantflow/name",
+        "quantflow/tagline"))
+    assert translators_lines(second) == {
+        language: (count + 7, f"; new or changed since the last run: {named} …")
+        for language, (count, _) in before.items()}
 
 
 def test_a_report_json_that_is_a_directory_refuses_the_run(site, workdir):

@@ -13,7 +13,9 @@ class Route:
     headers: dict = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
     delay: float = 0.0
     declared_length: int | None = None  # a Content-Length larger than the body: truncated
-    etag: str | None = None  # send ETag + Cache-Control: max-age=0; 304 on a matching If-None-Match
+    etag: str | None = None  # send ETag (+ Cache-Control: max-age=0 unless the headers give
+    # one); 304 on a matching If-None-Match
+    last_modified: str | None = None  # send Last-Modified; 304 on that If-Modified-Since
 
 
 class Site:
@@ -36,8 +38,13 @@ class Site:
                 status, body, headers = route.status, route.body, dict(route.headers)
                 if route.etag is not None:
                     tag = f'"{route.etag}"'
-                    headers.update({"ETag": tag, "Cache-Control": "max-age=0"})
+                    headers["ETag"] = tag
+                    headers.setdefault("Cache-Control", "max-age=0")
                     if tag in self.headers.get("If-None-Match", ""):
+                        status, body = 304, b""
+                if route.last_modified is not None:
+                    headers["Last-Modified"] = route.last_modified
+                    if self.headers.get("If-Modified-Since") == route.last_modified:
                         status, body = 304, b""
                 try:
                     self.send_response(status)

@@ -21,6 +21,9 @@ the real one would surface, in the calls pipeline/files.py makes while staging:
   SPEERPUNT_FAULT=fullwrite:NAME  writing to a file whose name contains NAME raises ENOSPC
                              once its buffer is flushed, on close too: a disk that fills up
                              while a large file is written
+  SPEERPUNT_FAULT=nospace:NAME  creating a file named NAME (os.open with O_CREAT, the file
+                             not there yet) raises ENOSPC: a disk with no room for a new
+                             file, as when a run creates its .lock
   SPEERPUNT_FAULT=pause:NAME:SECS  the first os.fsync of a file whose name contains NAME
                              takes SECS longer: a test can edit a file meanwhile, as a
                              translator saving in Poedit between a run's read and its commit
@@ -123,6 +126,17 @@ if FAULT:
             return _Full(handle) if count in name and "w" in mode else handle
 
         os.fdopen = fdopen
+
+    elif kind == "nospace":
+        _real_open = os.open
+
+        def open_(path, flags, mode=0o777, *, dir_fd=None):
+            if flags & os.O_CREAT and os.path.basename(path) == count \
+                    and not os.path.lexists(path):
+                raise OSError(errno.ENOSPC, "No space left on device", str(path))
+            return _real_open(path, flags, mode, dir_fd=dir_fd)
+
+        os.open = open_
 
     elif kind == "pause":
         import time
