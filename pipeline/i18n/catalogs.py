@@ -11,6 +11,7 @@ import hashlib
 import re
 import struct
 from dataclasses import dataclass, field
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -215,6 +216,7 @@ def catalog_header(language: str, template: po.Catalog, existing: po.Catalog | N
 _PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*")
 
 
+@cache  # every domain asks again for the same few (language, spelling) pairs
 def plural_forms(language: str, written: str | None) -> str:
     """Babel's Plural-Forms for language, or the catalog's spelling of the same rule.
 
