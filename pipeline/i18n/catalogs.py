@@ -227,6 +227,8 @@ def plural_forms(language: str, written: str | None) -> str:
     from babel.messages.plurals import get_plural
 
     rule = get_plural(language)
+    if written == rule.plural_forms:
+        return written  # Babel's own spelling: nothing to prove
     match = _PLURAL_FORMS.fullmatch(written or "")
     if match is None or int(match.group(1)) != rule.num_plurals:
         return rule.plural_forms
