@@ -13,15 +13,23 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # C0 and C1 controls and DEL. The ones str.split() counts as whitespace (tab, newline,
 # CR, VT, FF, FS..US, NEL) become a space; the rest (NUL, U+0004, ...) are removed:
 # msgfmt rejects a catalog holding them and no reader can see them.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_CONTROLS = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+_CONTROL = re.compile(f"[{_CONTROLS}]")
 # Invisible format characters (Unicode category Cf): a soft hyphen a hyphenation filter
 # adds, zero-width spaces and joiners, word joiners, byte-order marks, direction marks.
 # No reader sees them, so a change made only of them must change nothing.
-_FORMAT = re.compile(  # Unicode 14's Cf, as Python 3.11 knows it
-    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
-    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
-    "\U000e0020-\U000e007f]")
+_FORMATS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+            "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
+_FORMATS_ASTRAL = ("\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+                   "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+# Unicode 14's Cf, as Python 3.11 knows it:
+_FORMAT = re.compile(f"[{_FORMATS}{_FORMATS_ASTRAL}]")
+# normalise_text's removal in one pass: a class of characters below U+10000 only is matched
+# from a bitmap, one with astral ranges range by range (three times slower), so the astral
+# format characters are looked for only in text that holds an astral character at all.
+_INVISIBLE = re.compile(f"[{_CONTROLS}{_FORMATS}]")
+_INVISIBLE_ASTRAL = re.compile(f"[{_FORMATS_ASTRAL}]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
@@ -33,8 +41,11 @@ def without_format(text: str) -> str:
 def normalise_text(text: str) -> str:
     """NFC, controls and invisible format characters removed, every whitespace run
     (no-break spaces included) to one space."""
-    text = unicodedata.normalize("NFC", without_format(_CONTROL.sub("", text)))  # first: a
-    return " ".join(text.split())  # control between a letter and its accent would split them
+    # Removed before NFC: a control between a letter and its accent would split them.
+    text = _INVISIBLE.sub("", text)
+    if not text.isascii() and _ASTRAL.search(text):
+        text = _INVISIBLE_ASTRAL.sub("", text)
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def replaced_reference(html: str) -> str | None:

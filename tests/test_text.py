@@ -8,11 +8,13 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from pipeline.text import (
+    _CONTROL,
     normalise_text,
     replaced_reference,
     safe_url,
     slugify,
     split_heading,
+    without_format,
 )
 
 # Text rich in the characters the site uses: spaces of every kind, quotes, combining marks.
@@ -39,6 +41,16 @@ def test_normalise_changes_only_whitespace_controls_and_invisible_format_charact
     visible = "".join(char for char in text if unicodedata.category(char) not in ("Cc", "Cf"))
     assert no_space(normalise_text(text)) == no_space(unicodedata.normalize("NFC", visible))
     assert not any(unicodedata.category(char) in ("Cc", "Cf") for char in normalise_text(text))
+
+
+@given(texts)
+@example("a\U000e0001b\U0001d173\u0301 \x85\u200b\U0001f600")
+@example("\U0001d173")
+def test_normalise_is_the_rule_in_its_plain_steps(text):
+    """normalise_text removes in one pass (astral format characters only where text has
+    astral characters): the same as controls, then format characters, then NFC."""
+    plain = unicodedata.normalize("NFC", without_format(_CONTROL.sub("", text)))
+    assert normalise_text(text) == " ".join(plain.split())
 
 
 @given(texts)
