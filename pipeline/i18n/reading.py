@@ -39,6 +39,8 @@ def markup(text: str) -> list[str]:
 
 def foreign_markup(translation: str, source: str) -> list[str]:
     """Markup in the translation that the source text does not hold."""
+    if "<" not in translation:
+        return []  # markup starts with "<": the source need not be read
     own = set(markup(source))
     return [token for token in markup(translation) if token not in own]
 
