@@ -8,6 +8,7 @@ exports, the preview, the guard, the report) reads these declarations instead of
 keeping tables of its own.
 """
 
+import functools
 import types
 import typing
 from dataclasses import dataclass, field, fields
@@ -211,7 +212,7 @@ def from_dict(data) -> Record:
     kind = RECORD_TYPES.get(data.get("type"))
     if kind is None:
         raise ValueError(f"unknown record type {data.get('type')!r}")
-    specs = {spec.name: spec for spec in kind.published_fields()}
+    specs = _published(kind)
     unknown = [name for name in data if name != "type" and name not in specs]
     if unknown:
         raise ValueError(f"{kind.kind} record has an unknown field {unknown[0]!r}")
@@ -227,8 +228,18 @@ def from_dict(data) -> Record:
     return kind(**values)
 
 
+@functools.cache  # a type's fields, once per type rather than once per record read
+def _published(kind: type[Record]) -> dict:
+    return {spec.name: spec for spec in kind.published_fields()}
+
+
+@functools.cache
+def _shape(expected) -> tuple:
+    return typing.get_origin(expected), typing.get_args(expected)
+
+
 def _fits(value, expected) -> bool:
-    origin, arguments = typing.get_origin(expected), typing.get_args(expected)
+    origin, arguments = _shape(expected)
     if origin in (types.UnionType, typing.Union):
         return any(_fits(value, argument) for argument in arguments)
     if expected is type(None):
