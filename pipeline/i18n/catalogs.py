@@ -11,7 +11,7 @@ import hashlib
 import re
 import struct
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 
@@ -329,6 +329,21 @@ def _hashed(chunks, digest):
         yield chunk
 
 
+class _Missing(gettext.NullTranslations):
+    """gettext fallback that says 'no translation' instead of echoing the source."""
+
+    def pgettext(self, context, message):
+        return None
+
+
+@lru_cache(maxsize=64)  # a .mo checked for its stamp is read again by the export: parsed once
+def translations(mo: bytes) -> gettext.GNUTranslations:
+    """GNU gettext's reading of mo; a message it does not hold is None, not the source."""
+    read = gettext.GNUTranslations(BytesIO(mo))
+    read.add_fallback(_Missing())
+    return read
+
+
 def fresh_mo(mo_file: Path, digest: str) -> bytes | None:
     """The .mo on disk if speerpunt compiled it from .po bytes with this sha256, else None.
 
@@ -338,7 +353,7 @@ def fresh_mo(mo_file: Path, digest: str) -> bytes | None:
     """
     try:
         mo = mo_file.read_bytes()
-        stamp = gettext.GNUTranslations(BytesIO(mo)).pgettext(*SOURCE_STAMP)
+        stamp = translations(mo).pgettext(*SOURCE_STAMP)
     except (OSError, ValueError, LookupError, struct.error):  # missing, or not a .mo at all
         return None
     return mo if stamp == f"sha256:{digest}" else None

@@ -18,12 +18,15 @@ suggestion accepted (no longer fuzzy). Those are never touched, not by a 100 % m
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pipeline.i18n import po
-from pipeline.i18n.matching import CUTOFF, Index, Match
 from pipeline.i18n.memory import Unit, read_memory
 from pipeline.layout import Layout
 from pipeline.sources import LOCALES
+
+if TYPE_CHECKING:  # numpy and rapidfuzz load only when a catalog is pre-filled
+    from pipeline.i18n.matching import Index, Match
 
 MARK = "speerpunt memory:"
 # What matched, in the comment's words, by tier; a unit made for this very msgctxt is the
@@ -49,7 +52,7 @@ class Suggestion:
     seen: str
 
     @classmethod
-    def of(cls, match: Match) -> "Suggestion":
+    def of(cls, match: "Match") -> "Suggestion":
         return cls(match.score, match.tier, match.unit.origin, match.unit.seen)
 
     @property
@@ -105,7 +108,9 @@ class Memory:
         return cls(units, {language: {unit.target for unit in found}
                            for language, found in units.items()})
 
-    def index(self, source_lang: str, target_lang: str) -> Index:
+    def index(self, source_lang: str, target_lang: str) -> "Index":
+        from pipeline.i18n.matching import Index
+
         key = source_lang, target_lang
         if key not in self._indexes:
             self._indexes[key] = Index(self.units.get(target_lang, []), *key)
@@ -115,6 +120,8 @@ class Memory:
 def prefill(entries: list[po.Entry], memory: Memory, source_lang: str,
             target_lang: str) -> None:
     """Suggest the memory's best match to every entry no translator has translated."""
+    from pipeline.i18n.matching import CUTOFF
+
     offered = memory.offered.get(target_lang, set())
     open_entries = [entry for entry in entries if not entry.obsolete
                     and entry.msgid_plural is None and _open(entry, offered)]

@@ -9,9 +9,7 @@ export is declared once, by type (export_object).
 """
 
 import functools
-import gettext
 import hashlib
-import io
 import json
 from datetime import UTC, datetime
 from functools import singledispatch
@@ -19,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from pipeline.errors import RunFailed
+from pipeline.i18n.catalogs import translations
 from pipeline.i18n.reading import completeness, visible
 from pipeline.i18n.template import now_stamp
 from pipeline.items import Article, Cluster, Organisation, Page, Record
@@ -33,13 +32,6 @@ SECTIONS = {"page": Page, "clusters": Cluster, "articles": Article}
 _DERIVED = ("language", "last_changed", "last_changed_display")
 
 
-class _Missing(gettext.NullTranslations):
-    """gettext fallback that says 'no translation' instead of echoing the source."""
-
-    def pgettext(self, context, message):
-        return None
-
-
 def language_name(language: str) -> str:
     """The language's own name from CLDR: 'Nederlands', 'English', 'français'."""
     from babel import Locale
@@ -51,9 +43,7 @@ def translator(mo: bytes | None):
     """lookup(context, source) -> translation or None, through GNU gettext's .mo rules."""
     if mo is None:
         return lambda context, source: None
-    translations = gettext.GNUTranslations(io.BytesIO(mo))
-    translations.add_fallback(_Missing())
-    return translations.pgettext
+    return translations(mo).pgettext
 
 
 def localise(record: Record, lookup, in_source: bool) -> tuple[dict, list[str]]:
