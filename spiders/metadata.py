@@ -9,6 +9,7 @@ never guessed.
 
 from urllib.parse import urljoin, urlsplit
 
+from pipeline import libraries
 from pipeline.text import normalise_text
 from spiders.language import primary
 
@@ -30,9 +31,9 @@ def organisation_data(response) -> dict:
     has_json = response.xpath("//script[@type='application/ld+json']")
     has_microdata = response.xpath("//*[@itemscope]")
     if not has_json and not has_microdata:
-        return {}  # extruct is loaded only for pages that carry such data
-    from extruct.jsonld import JsonLdExtractor
-    from extruct.w3cmicrodata import MicrodataExtractor
+        return {}  # extruct's two extractors load only for pages that carry such data
+    JsonLdExtractor = libraries.module("extruct.jsonld").JsonLdExtractor  # noqa: N806
+    MicrodataExtractor = libraries.module("extruct.w3cmicrodata").MicrodataExtractor  # noqa: N806
 
     nodes = []
     if has_json:

@@ -77,7 +77,8 @@ anchor weight disagrees. A forced pair needs a cognate Dice of 0.15 at full fit.
 Deterministic and pure (the only state is caches of pure functions), no network. Fast:
 anchors propose pairs through an index and a Fenwick tree keeps the chain, so nothing
 is quadratic in the page but Gale-Church inside a bounded section; 3,000 blocks a side
-align in ~0.4 s. nltk (~180 ms to import), pysbd and lingua are imported on first use.
+align in ~0.4 s. NLTK's Gale-Church module (without the rest of NLTK: see
+pipeline/libraries.py), pysbd and lingua are imported on first use.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import pairwise
+
+from pipeline import libraries
 
 THRESHOLD = 0.6
 UNTRANSLATED_SHARE = 0.5  # of the target's lower-case words found in the source
@@ -417,11 +420,8 @@ class _Judge:
         return found.forced_score if found.forced_score >= THRESHOLD else None
 
 
-@cache
 def _gale_church():
-    from nltk.translate import gale_church  # ~180 ms: only when first aligning
-
-    return gale_church
+    return libraries.module("nltk.translate.gale_church")  # only when first aligning
 
 
 def _length_probability(source: int, target: int) -> float:

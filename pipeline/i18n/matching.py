@@ -44,21 +44,25 @@ best() is best_all of one message (about 0.1 ms). Counts may exceed the true ove
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import repeat
+from typing import TYPE_CHECKING
 
-import numpy as np
 from rapidfuzz.distance import Indel
 
 from pipeline.errors import RunFailed
 from pipeline.i18n.memory import Unit
 
+if TYPE_CHECKING:  # numpy loads only for a memory worth indexing (over SMALL texts)
+    import numpy as np
+
 CUTOFF = 75  # the least similarity of a fuzzy match
 TIERS = ("context", "exact", "fuzzy")
 LONG_POSTINGS = 64  # a word pair in more texts than this is worth leaving unread
 BATCH = 512  # messages whose fuzzy searches best_all does together
+SMALL = 256  # a memory of at most this many source texts is compared whole, not indexed
 _WORD = re.compile(r"\w+|[^\w\s]")
 _UNKNOWN = "\x00"  # a word no source text holds: it matches nothing (and separates texts)
 _SURROGATES = range(0xD800, 0xE000)
@@ -117,7 +121,9 @@ def _plan(n: int) -> _Plan:
 SHORT = max(m for n in range(1, 64) for m in _plan(n).single)  # longest text found by words
 
 
-def _codes(encoded: str) -> np.ndarray:
+def _codes(encoded: str) -> "np.ndarray":
+    import numpy as np
+
     return np.frombuffer(encoded.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
 
 
@@ -151,9 +157,8 @@ class Index:
         self._sources = list(self._by_source)
         self._vocabulary: dict[str, str] = {}  # word: its code point
         self._encoded = [self._learn(text) for text in self._sources]
-        self._lengths = np.fromiter(map(len, self._encoded), dtype=np.int64,
-                                    count=len(self._encoded))
-        self._index_grams()
+        if len(self._encoded) > SMALL:
+            self._index_grams()
 
     def _index_grams(self) -> None:
         """The posting lists of the grams of the source texts: word pairs of every text,
@@ -161,6 +166,10 @@ class Index:
         words at most), keyed -(length * _BASE + word). One array of source numbers,
         list after list; the sorted distinct keys, where each one's list starts and its
         size."""
+        import numpy as np
+
+        self._lengths = np.fromiter(map(len, self._encoded), dtype=np.int64,
+                                    count=len(self._encoded))
         codes = _codes(_UNKNOWN.join(self._encoded))
         owners = np.repeat(np.arange(len(self._encoded), dtype=np.int32), self._lengths + 1)
         owners = owners[:len(codes)]
@@ -246,7 +255,7 @@ class Index:
                 best, best_common, best_total = unit, common, total
         return Match(best, _score(best_common, best_total), "context")
 
-    def _closest(self, encoded: str, candidates: list[int]) -> tuple[int, int, int] | None:
+    def _closest(self, encoded: str, candidates: Sequence[int]) -> tuple[int, int, int] | None:
         """(source number, 2·LCS, n+m) of the candidate most similar to the message at
         CUTOFF or above, the lowest number among equals; None when there is none."""
         n = len(encoded)
@@ -262,7 +271,7 @@ class Index:
                 best, best_common, best_total = number, common, total
         return None if best is None else (best, best_common, best_total)
 
-    def _candidates(self, encoded: list[str]) -> list[list[int]]:
+    def _candidates(self, encoded: list[str]) -> list[Sequence[int]]:
         """For each message (encoded), the numbers of the source texts sharing enough grams
         with it to possibly reach CUTOFF: every text that does is among them.
 
@@ -273,6 +282,10 @@ class Index:
         count is raised by the number left unread. The count, an upper bound of the grams
         shared (a gram twice in a text is counted twice), is then held against the bound
         of the text's own length."""
+        if len(self._encoded) <= SMALL:  # every text is a candidate: _closest compares all
+            return [range(len(self._encoded))] * len(encoded)
+        import numpy as np
+
         result: list[list[int]] = [[] for _ in encoded]
         if not len(self._keys):
             return result

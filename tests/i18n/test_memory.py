@@ -397,15 +397,18 @@ def brute_force(source: str, sources: list[str]) -> float | None:
     return None if found is None else found[1]
 
 
-@pytest.mark.parametrize("long_postings", [matching.LONG_POSTINGS, 1, 3])
+@pytest.mark.parametrize("long_postings, small", [
+    (matching.LONG_POSTINGS, 0), (1, 0), (3, 0),  # the index (SMALL 0: every memory indexed)
+    (matching.LONG_POSTINGS, matching.SMALL)])  # a small memory compared whole, unindexed
 @settings(max_examples=300, deadline=None, suppress_health_check=[
     HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(case=memory_and_message())
 def test_the_fuzzy_index_finds_the_best_score_of_a_search_through_every_unit(
-        monkeypatch, long_postings, case):
+        monkeypatch, long_postings, small, case):
     """With LONG_POSTINGS lowered, posting lists are left unread as often as allowed."""
     memory, source = case
     monkeypatch.setattr(matching, "LONG_POSTINGS", long_postings)
+    monkeypatch.setattr(matching, "SMALL", small)
     index = Index([unit(text) for text in memory], "en", "nl")
     match = index.best(source, None)
     best = brute_force(source, memory)
@@ -444,6 +447,7 @@ def test_the_order_of_the_units_changes_no_answer(case, seed):
        batch=st.integers(1, 8))
 def test_best_all_answers_as_best_does_one_by_one(monkeypatch, memory, messages, batch):
     monkeypatch.setattr(matching, "BATCH", batch)
+    monkeypatch.setattr(matching, "SMALL", 0)  # indexed, so batches are searched together
     index = Index([unit(text, f"t{i}", context) for i, (text, context) in enumerate(memory)],
                   "en", "nl")
     assert index.best_all(messages) == [index.best(*message) for message in messages]
