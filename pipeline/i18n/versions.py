@@ -13,7 +13,6 @@ loses them.
 
 from dataclasses import dataclass, field
 
-from pipeline.i18n.align import Block, align
 from pipeline.i18n.memory import Unit, dump_tmx, read_memory
 from pipeline.i18n.prefill import Memory
 from pipeline.items import Organisation, Record
@@ -33,6 +32,8 @@ class SiteMemory:
 
 def site_memory(records: list[Record], seen: str) -> SiteMemory:
     """Units and per-page figures from the versions of the organisations crawled now."""
+    from pipeline.i18n.align import Block, align  # its tables load only for a run that aligns
+
     found = SiteMemory()
     for record in records:
         if not isinstance(record, Organisation) or record.versions is None:
