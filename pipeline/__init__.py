@@ -1,1 +1,2 @@
-"""speerpunt: the spearhead-clusters page as records, gettext catalogs and JSON exports."""
+"""speerpunt: the spearhead clusters of Flanders and their organisations' own sites, as
+records, gettext catalogs and JSON exports."""
