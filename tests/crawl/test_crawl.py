@@ -313,8 +313,17 @@ def test_snapshot_and_url_together_is_bad_usage(tmp_path):
 # ---------------------------------------------------------------- 6. and 7. plain Scrapy
 
 
+def _tree(root: Path) -> dict:
+    """Every file under root, ignored ones too: name -> (bytes, mtime in ns)."""
+    return {path: (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in sorted(root.rglob("*")) if path.is_file()}
+
+
 @pytest.mark.slow
-def test_scrapy_check_passes_on_the_snapshot():
+def test_scrapy_check_passes_on_the_snapshot_and_publishes_nothing():
+    """Asserts: the contracts run and pass, and nothing under the project's own output/
+    (report.json and .lock included) is written: contracts discard what they crawl."""
+    before = _tree(ROOT / "output")
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "check", "clusters"],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
@@ -323,6 +332,7 @@ def test_scrapy_check_passes_on_the_snapshot():
     assert result.returncode == 0, out
     assert re.search(r"Ran [1-9]\d* contracts", out), out
     assert re.search(r"^OK$", out, re.M), out
+    assert _tree(ROOT / "output") == before
 
 
 @pytest.mark.slow

@@ -1,0 +1,17 @@
+"""`scrapy check` that never publishes: contracts discard what the callbacks return.
+
+Scrapy's own command switches item pipelines and feeds off for the same reason;
+speerpunt's publisher is an extension, so it would otherwise lock --output, find
+no records and write a failed report.json into the project's own output/.
+"""
+
+from scrapy.commands.check import Command as ScrapyCheck
+from scrapy.settings import SETTINGS_PRIORITIES
+
+
+class Command(ScrapyCheck):
+    def process_options(self, args, opts) -> None:
+        super().process_options(args, opts)
+        # as Scrapy's for ITEM_PIPELINES: above the spider's settings, below -s
+        priority = (SETTINGS_PRIORITIES["spider"] + SETTINGS_PRIORITIES["cmdline"]) // 2
+        self.settings.set("SPEERPUNT_PUBLISH", False, priority=priority)
