@@ -71,18 +71,20 @@ class Record:
     def messages(self):
         """(field key, source text, comment) of every translatable text, in field order;
         a list field gives one message per item (`about/1`, `about/2`, ...)."""
-        values = self.comment_values()
-        for spec in fields(self):
-            comment = spec.metadata.get("translatable")
-            value = getattr(self, spec.name)
-            if comment is None or value in (None, ""):
+        values = None  # made only for a comment that names a field
+        for name, comment in _translatable(type(self)):
+            value = getattr(self, name)
+            if value in (None, ""):
                 continue
+            if values is None and "{" in comment:
+                values = self.comment_values()
             if isinstance(value, list):
                 for number, item in enumerate(value, start=1):
-                    yield (f"{spec.name}/{number}", item,
-                           comment.format(**values, number=number))
+                    yield (f"{name}/{number}", item,
+                           comment.format(**values, number=number) if "{" in comment
+                           else comment)
             else:
-                yield spec.name, value, comment.format(**values)
+                yield name, value, comment.format(**values) if "{" in comment else comment
 
     def missing(self) -> str | None:
         """The first required field that is empty, or None."""
@@ -231,6 +233,12 @@ def from_dict(data) -> Record:
 @functools.cache  # a type's fields, once per type rather than once per record read
 def _published(kind: type[Record]) -> dict:
     return {spec.name: spec for spec in kind.published_fields()}
+
+
+@functools.cache  # a type's translatable fields and their comments, in declared order
+def _translatable(kind: type[Record]) -> tuple[tuple[str, str], ...]:
+    return tuple((spec.name, spec.metadata["translatable"]) for spec in fields(kind)
+                 if "translatable" in spec.metadata)
 
 
 @functools.cache

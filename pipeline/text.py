@@ -30,6 +30,9 @@ _FORMAT = re.compile(f"[{_FORMATS}{_FORMATS_ASTRAL}]")
 _INVISIBLE = re.compile(f"[{_CONTROLS}{_FORMATS}]")
 _INVISIBLE_ASTRAL = re.compile(f"[{_FORMATS_ASTRAL}]")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# A character normalise_text keeps and a reader sees: not whitespace (\s is what
+# str.split() splits on), not a control, not a format character.
+_SEEN = re.compile(f"[^\\s{_CONTROLS}{_FORMATS}{_FORMATS_ASTRAL}]")
 _NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
 
 
@@ -46,6 +49,12 @@ def normalise_text(text: str) -> str:
     if not text.isascii() and _ASTRAL.search(text):
         text = _INVISIBLE_ASTRAL.sub("", text)
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def has_visible(text: str) -> bool:
+    """Whether normalise_text(text) is not empty, without making it (usually the first
+    character answers)."""
+    return _SEEN.search(text) is not None
 
 
 def replaced_reference(html: str) -> str | None:

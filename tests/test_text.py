@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from pipeline.text import (
     _CONTROL,
+    has_visible,
     normalise_text,
     replaced_reference,
     safe_url,
@@ -51,6 +52,18 @@ def test_normalise_is_the_rule_in_its_plain_steps(text):
     astral characters): the same as controls, then format characters, then NFC."""
     plain = unicodedata.normalize("NFC", without_format(_CONTROL.sub("", text)))
     assert normalise_text(text) == " ".join(plain.split())
+
+
+_INVISIBLE = "\x00\x04\x1c\x7f\x85\u00ad\u200b\u200d\u2060\ufeff\U000e0001\U0001d173 \t\u00a0\u3000"
+
+
+@given(texts | st.text(alphabet=st.sampled_from(_INVISIBLE), max_size=12))
+@example("\U0001d173\u00ad\u00a0")
+@example("\x1c\x1f\u2028")
+def test_has_visible_says_whether_the_normalised_text_is_empty(text):
+    """Asserts: has_visible(text) is exactly bool(normalise_text(text)), over arbitrary
+    text and over text made only of invisible characters and spaces."""
+    assert has_visible(text) == bool(normalise_text(text))
 
 
 @given(texts)

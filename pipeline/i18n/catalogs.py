@@ -19,7 +19,7 @@ from pipeline.errors import RunFailed
 from pipeline.files import open_regular
 from pipeline.i18n import glossary, po
 from pipeline.i18n.prefill import Memory, prefill, suggestion
-from pipeline.i18n.reading import completeness, visible
+from pipeline.i18n.reading import completeness, shown
 from pipeline.i18n.template import build_template
 from pipeline.items import Record
 from pipeline.layout import Layout
@@ -58,8 +58,10 @@ def read_catalog_bytes(path: Path) -> tuple[po.Catalog | None, str | None]:
         if handle is None:
             return None, None
         with handle:
-            data = handle.read()
-        return po.parse(data, path), hashlib.sha256(data).hexdigest()
+            # The digest first: a save after it makes the commit refuse (expect), where a
+            # digest taken after the parse could vouch for bytes the merge never read.
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            return po.read_from(handle, path), digest
     except po.POError as error:
         raise RunFailed(str(error)) from None
     except OSError as error:
@@ -274,6 +276,11 @@ def plan_update(records: list[Record], locales: Path, stage, compile: bool = Fal
     from, so a save in between is never overwritten. One catalog is in memory at
     a time, and no file's bytes whole.
     """
+    with po.no_cycle_collection():
+        return _plan_update(records, locales, stage, compile, expect, memory)
+
+
+def _plan_update(records, locales, stage, compile, expect, memory) -> Update:
     layout = Layout(Path(), locales)
     update = Update({}, {}, {})
     memory = memory if memory is not None else Memory.load(layout)
@@ -438,7 +445,7 @@ def stats(catalog: po.Catalog, language: str, words: int | None = None,
     obsolete = len(catalog.entries) - len(live)
     if is_source:
         return Stats(language, 0, 0, 0, obsolete, words, source=len(live))
-    translated = sum(1 for e in live if not e.fuzzy and visible(e.msgstr, e.msgid) is not None)
+    translated = sum(1 for e in live if not e.fuzzy and shown(e.msgstr, e.msgid))
     suggested = sum(1 for e in live if suggestion(e) is not None)
     fuzzy = sum(1 for e in live if e.fuzzy and e.translated) - suggested
     return Stats(language, translated, fuzzy, len(live) - translated - fuzzy - suggested,

@@ -197,6 +197,12 @@ def read(path: Path) -> Catalog:
         return _read(stream, path)
 
 
+def read_from(stream, path) -> Catalog:
+    """Parse an open, seekable binary file from its start, in blocks: never held whole."""
+    stream.seek(0)
+    return _read(stream, path)
+
+
 def _read(stream, path) -> Catalog:
     """Decode with the header's charset, found by a cheap look at the file's start and
     confirmed by the parse; when the look missed it, a second pass reads the file with the
@@ -207,7 +213,7 @@ def _read(stream, path) -> Catalog:
     if charset is not None and charset.upper() not in _CHARSETS:
         charset = None  # a placeholder, or written with escapes: the parse will tell
     line = start[:declared.start()].count(b"\n") + 1 if declared else 1
-    with _no_cycle_collection():
+    with no_cycle_collection():
         stream.seek(0)
         catalog, found, line = _parse_labelled(stream, path, charset, line)
         if found != charset:
@@ -279,9 +285,10 @@ def _mislabelled(stream, path, charset: str, known: tuple[str, str], header: int
 
 
 @contextmanager
-def _no_cycle_collection():
-    """Parsing makes a million small objects and no cycles: the cyclic collector,
-    triggered by the allocations, would only walk them (a third of the parse at 50k)."""
+def no_cycle_collection():
+    """Parsing, merging and writing catalogs make a million small objects and no cycles
+    (reference counting frees them): the cyclic collector, triggered by the allocations,
+    would only walk them (a third of the parse at 50k, 0.5 s of a 50k `catalogs update`)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

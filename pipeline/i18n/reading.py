@@ -11,7 +11,7 @@ Completeness is the share of a locale's translatable fields shown in its languag
 
 import re
 
-from pipeline.text import normalise_text
+from pipeline.text import has_visible, normalise_text
 
 # The element names of HTML (WHATWG, with the obsolete ones browsers still parse).
 HTML_ELEMENTS = frozenset("""
@@ -53,6 +53,16 @@ def visible(translation: str | None, source: str) -> str | None:
     if not text or foreign_markup(text, source):
         return None
     return text
+
+
+def shown(translation: str | None, source: str) -> bool:
+    """visible(translation, source) is not None, without making the text: `catalogs
+    stats` asks it of every entry."""
+    if not translation:
+        return False
+    if "<" in translation:  # markup is judged on the normalised text
+        return visible(translation, source) is not None
+    return has_visible(translation)
 
 
 def completeness(shown: int, total: int) -> float:

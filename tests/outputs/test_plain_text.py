@@ -2,10 +2,12 @@
 holds < > & is (pipeline/i18n/reading.py)."""
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from pipeline.i18n.catalogs import po_path
 from pipeline.i18n.check import check_catalog
-from pipeline.i18n.reading import visible
+from pipeline.i18n.reading import shown, visible
 from tests.outputs.test_export import export, set_translation
 
 KEPT = ["x<y, 3 > 2", "energie <voor> iedereen", "R&D < 5 % of budgets", "a > b & c",
@@ -38,6 +40,20 @@ def test_text_that_merely_holds_angle_brackets_or_ampersands_is_kept(text):
 @pytest.mark.parametrize("text", REFUSED)
 def test_a_translation_with_markup_or_no_text_is_not_shown(text):
     assert visible(text, "source") is None
+
+
+_PIECES = st.sampled_from(["<", ">", "b", "img", "/", " ", "\u200b", "\u00ad", "\x00", "\u00a0",
+                            "<b>", "</b>", "<!--", "x", "é", "\U000e0001"])
+
+
+@given(st.lists(st.sampled_from(KEPT + REFUSED) | _PIECES, max_size=8).map("".join) |
+       st.text(),
+       st.sampled_from(["source", "a <b> source", "<!-- x -->"]))
+@example("<\u200bimg src=x>", "source")  # markup once the invisible character is gone
+@example("\u200b\u00a0", "source")
+def test_shown_answers_as_visible_does(translation, source):
+    """Asserts: shown() (what catalogs stats counts) is exactly visible() is not None."""
+    assert shown(translation, source) == (visible(translation, source) is not None)
 
 
 def test_markup_the_source_itself_holds_is_text():
