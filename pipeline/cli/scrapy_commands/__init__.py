@@ -1,2 +1,2 @@
 """Scrapy commands of this project (COMMANDS_MODULE): `crawl` with an honest exit code,
-`check` that never publishes."""
+`check` that writes nothing."""
